@@ -1,0 +1,35 @@
+package org.mtl4j.model;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything needed to rebuild a {@link MultiTaskModel} before loading its parameters: the input
+ * layout, the shared encoder and the head shape. Task output widths come from the task list.
+ *
+ * @param numericWidth number of numeric input features
+ * @param vocabularySizes per categorical feature, ids including the unknown slot 0
+ * @param embeddingDim width of each categorical embedding
+ * @param encoder the shared MLP (hard parameter sharing, Caruana 1997)
+ * @param head hidden layers of each task's tower, before its final linear layer
+ */
+public record ModelSpec(
+    int numericWidth,
+    List<Integer> vocabularySizes,
+    int embeddingDim,
+    MlpSpec encoder,
+    MlpSpec head) {
+
+  public ModelSpec {
+    vocabularySizes = List.copyOf(Objects.requireNonNull(vocabularySizes, "vocabularySizes"));
+    Objects.requireNonNull(encoder, "encoder");
+    Objects.requireNonNull(head, "head");
+    if (numericWidth < 0 || embeddingDim < 1) {
+      throw new IllegalArgumentException(
+          "numericWidth " + numericWidth + " / embeddingDim " + embeddingDim);
+    }
+    if (numericWidth == 0 && vocabularySizes.isEmpty()) {
+      throw new IllegalArgumentException("the model has no input feature");
+    }
+  }
+}

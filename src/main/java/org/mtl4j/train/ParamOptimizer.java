@@ -1,0 +1,87 @@
+package org.mtl4j.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Applies {@link OptimizerSpec} updates with the engine's fused kernels, keeping the optimiser
+ * state (moments, momentum) keyed by parameter name in one long-lived manager.
+ *
+ * <p>DJL's own {@code Optimizer} is not used because its learning-rate schedule advances once per
+ * parameter update rather than once per step, its state is keyed by per-run random ids, and each
+ * instance retains its state arrays; a multi-task step updates different subsets of parameters
+ * (heads of absent tasks are skipped).
+ */
+public final class ParamOptimizer implements AutoCloseable {
+  private final OptimizerSpec spec;
+  private final NDManager stateManager;
+  private final Map<String, NDArray[]> state = new HashMap<>();
+  private final Map<String, Integer> updates = new HashMap<>();
+
+  public ParamOptimizer(OptimizerSpec spec, NDManager parent) {
+    this.spec = spec;
+    this.stateManager = parent.newSubManager();
+  }
+
+  /**
+   * Updates {@code weight} in place with gradient {@code grad} at learning rate {@code lr}, and
+   * zeroes the weight's accumulated gradient. Call with recording off.
+   */
+  public void update(String name, NDArray weight, NDArray grad, double lr) {
+    int t = updates.merge(name, 1, Integer::sum);
+    float wd = (float) spec.weightDecay();
+    switch (spec.kind()) {
+      case ADAM, ADAMW -> {
+        NDArray[] s = state.computeIfAbsent(name, k -> newState(weight, 2));
+        double c1 = 1 - Math.pow(spec.beta1(), t);
+        double c2 = 1 - Math.pow(spec.beta2(), t);
+        float corrected = (float) (lr * Math.sqrt(c2) / c1);
+        weight
+            .getNDArrayInternal()
+            .adamUpdate(
+                new NDList(weight, grad, s[0], s[1]),
+                new NDList(weight),
+                (float) lr,
+                corrected,
+                wd,
+                1f,
+                -1f,
+                (float) spec.beta1(),
+                (float) spec.beta2(),
+                (float) spec.epsilon(),
+                true,
+                spec.kind() == OptimizerSpec.Kind.ADAMW);
+      }
+      case SGD -> {
+        NDArray[] s = state.computeIfAbsent(name, k -> newState(weight, 1));
+        weight
+            .getNDArrayInternal()
+            .sgdUpdate(
+                new NDList(weight, grad, s[0]),
+                new NDList(weight),
+                (float) lr,
+                wd,
+                1f,
+                -1f,
+                (float) spec.momentum(),
+                true);
+      }
+    }
+  }
+
+  private NDArray[] newState(NDArray weight, int n) {
+    NDArray[] s = new NDArray[n];
+    for (int i = 0; i < n; i++) {
+      s[i] = stateManager.zeros(weight.getShape(), weight.getDataType());
+    }
+    return s;
+  }
+
+  @Override
+  public void close() {
+    stateManager.close();
+  }
+}

@@ -1,0 +1,77 @@
+package org.mtl4j.train;
+
+import java.util.Objects;
+
+/**
+ * Training-loop settings.
+ *
+ * @param epochs maximum number of epochs
+ * @param batchSize rows per step (shared among tasks in multi-input problems)
+ * @param optimizer optimiser and learning rate
+ * @param schedule learning-rate schedule
+ * @param clipNorm global gradient-norm clipping threshold, 0 = off
+ * @param selectMetric validation quantity that picks the best epoch: {@code loss} (sum of the
+ *     tasks' validation losses, lower is better) or {@code <task>/<metric>}
+ * @param patience early stopping: stop after this many epochs without improvement, 0 = off
+ * @param checkpointEvery save a checkpoint every this many steps, 0 = off
+ * @param logEvery report a step to listeners every this many steps
+ * @param sampler how multi-input batches are shared among tasks
+ * @param evalBatchSize rows per batch when evaluating
+ */
+public record TrainerSpec(
+    int epochs,
+    int batchSize,
+    OptimizerSpec optimizer,
+    ScheduleSpec schedule,
+    double clipNorm,
+    String selectMetric,
+    int patience,
+    int checkpointEvery,
+    int logEvery,
+    SamplerSpec sampler,
+    int evalBatchSize) {
+
+  public TrainerSpec {
+    Objects.requireNonNull(optimizer, "optimizer");
+    Objects.requireNonNull(schedule, "schedule");
+    Objects.requireNonNull(sampler, "sampler");
+    Objects.requireNonNull(selectMetric, "selectMetric");
+    positive("epochs", epochs);
+    positive("batch size", batchSize);
+    positive("log every", logEvery);
+    positive("eval batch size", evalBatchSize);
+    if (patience < 0 || checkpointEvery < 0) {
+      throw new IllegalArgumentException("patience and checkpoint_every must be >= 0");
+    }
+    if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+      throw new IllegalArgumentException("clip norm must be >= 0, got " + clipNorm);
+    }
+  }
+
+  private static void positive(String what, int v) {
+    if (v < 1) {
+      throw new IllegalArgumentException(what + " must be at least 1, got " + v);
+    }
+  }
+
+  /** Adam at the given rate, constant schedule, no clipping, selection on validation loss. */
+  public static TrainerSpec defaults(int epochs, int batchSize, double lr) {
+    return new TrainerSpec(
+        epochs,
+        batchSize,
+        OptimizerSpec.adam(lr),
+        ScheduleSpec.constant(),
+        0,
+        "loss",
+        0,
+        0,
+        50,
+        SamplerSpec.roundRobin(),
+        1024);
+  }
+
+  public TrainerSpec withEpochs(int e) {
+    return new TrainerSpec(e, batchSize, optimizer, schedule, clipNorm, selectMetric, patience,
+        checkpointEvery, logEvery, sampler, evalBatchSize);
+  }
+}
