@@ -32,9 +32,24 @@ public final class PcGrad implements GradientAggregator {
     random = new SplittableRandom(seed ^ 0x50434772L);
   }
 
+  /**
+   * Each task's projected gradient is built with its own random order of the other tasks, as in
+   * Algorithm 1 of the paper ("for g_j in G_PC in random order").
+   */
   @Override
   public double[] coefficients(double[][] gram, double[] losses) {
     int n = gram.length;
+    double[] sum = new double[n];
+    for (int i = 0; i < n; i++) {
+      double[] row = PcGradSolver.projectedCoefficients(gram, permutation(n))[i];
+      for (int k = 0; k < n; k++) {
+        sum[k] += row[k];
+      }
+    }
+    return sum;
+  }
+
+  private int[] permutation(int n) {
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
@@ -45,6 +60,6 @@ public final class PcGrad implements GradientAggregator {
       order[i] = order[j];
       order[j] = tmp;
     }
-    return PcGradSolver.coefficients(gram, order);
+    return order;
   }
 }

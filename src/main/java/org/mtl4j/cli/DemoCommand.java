@@ -26,7 +26,7 @@ final class DemoCommand implements Callable<Integer> {
   String balancer = "ew";
 
   @Option(names = "--epochs", description = "Epochs (default: ${DEFAULT-VALUE}).")
-  int epochs = 30;
+  int epochs = 40;
 
   @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed = 7;
@@ -35,7 +35,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() {
     Experiment exp = experiment(balancer, epochs, seed, common.threads == null ? 0 : common.threads);
     System.out.println("mtl4j demo: 3 tasks on synthetic data with task correlation 0.9"
-        + " (Ma et al., KDD 2018), 1,600 training rows");
+        + " (Ma et al., KDD 2018), 1,200 training rows");
     CompareResult c = exp.compare(out, label -> new ProgressBar(System.err,
         System.console() != null, label));
     System.out.println();
@@ -49,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
     return Experiment.builder("demo")
         .seed(seed)
         .threads(threads)
-        .syntheticData(new SyntheticMmoe.Spec(3, 0.9, 2000, 100, 10, 1.0, 0.01, false), 0.1, 0.1)
+        .syntheticData(new SyntheticMmoe.Spec(3, 0.9, 2000, 100, 10, 1.0, 0.01, false), 0.2, 0.2)
         .task(Task.of("y0", new TaskType.Regression(1)))
         .task(Task.of("y1", new TaskType.Regression(1)))
         .task(Task.of("y2_positive", new TaskType.Binary()))
@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
         .head(MlpSpec.of(16))
         .balancer(balancer)
         .epochs(epochs)
-        .batchSize(64)
+        .batchSize(32)
         .build();
   }
 }

@@ -21,9 +21,10 @@ import java.util.Objects;
  *
  * <p>Yu et al. visit the other tasks in a fresh random order each step; the caller supplies that
  * order as a permutation of {@code 0..T-1} (task i skips itself), and the same order is used for
- * every i. A task whose squared norm is 0, or below {@link #NEGLIGIBLE_NORM_RATIO} times the largest
- * squared norm, is never projected onto (the projection would divide by ~0). The computation runs
- * on a copy of K scaled by an exact power of two, so it is scale invariant and cannot overflow.
+ * every i. A task whose squared norm is 0, or below {@link #NEGLIGIBLE_NORM_RATIO} times the
+ * largest squared norm, is never projected onto (the projection would divide by ~0). The
+ * computation runs on a copy of K scaled by an exact power of two, so it is scale invariant and
+ * cannot overflow.
  */
 public final class PcGradSolver {
 
@@ -33,8 +34,8 @@ public final class PcGradSolver {
   private PcGradSolver() {}
 
   /**
-   * Coefficients c of the PCGrad update {@code Σ_i g_i^PC = Σ_k c_k g_k}: the column sums of
-   * {@link #projectedCoefficients}. Without conflicts this is all ones (the plain gradient sum).
+   * Coefficients c of the PCGrad update {@code Σ_i g_i^PC = Σ_k c_k g_k}: the column sums of {@link
+   * #projectedCoefficients}. Without conflicts this is all ones (the plain gradient sum).
    *
    * @param gram T×T Gram matrix {@code K[i][j] = g_i · g_j}
    * @param order permutation of {@code 0..T-1}: the order in which the other tasks are visited
@@ -54,8 +55,8 @@ public final class PcGradSolver {
   }
 
   /**
-   * Per-task coefficients of Yu et al. Algorithm 1: row i holds C[i] with {@code g_i^PC = Σ_k C[i][k]
-   * g_k}.
+   * Per-task coefficients of Yu et al. Algorithm 1: row i holds C[i] with {@code g_i^PC = Σ_k
+   * C[i][k] g_k}.
    *
    * @param gram T×T Gram matrix {@code K[i][j] = g_i · g_j}
    * @param order permutation of {@code 0..T-1}: the order in which the other tasks are visited
@@ -67,8 +68,7 @@ public final class PcGradSolver {
     MinNormSolver.validateGram(gram);
     validateOrder(order, gram.length);
     int n = gram.length;
-    double[][] k =
-        MinNormSolver.scaledSymmetricCopy(gram, MinNormSolver.scaleExponent(gram));
+    double[][] k = MinNormSolver.scaledSymmetricCopy(gram, MinNormSolver.scaleExponent(gram));
     double threshold = NEGLIGIBLE_NORM_RATIO * maxDiagonal(k);
     double[][] rows = new double[n][];
     for (int i = 0; i < n; i++) {

@@ -40,6 +40,46 @@ class MinNormSolverTest {
   }
 
   @Test
+  void manyTasksConvergeInFewIterations() {
+    Random rng = new Random(41);
+    for (int c = 0; c < 200; c++) {
+      int tasks = 5 + rng.nextInt(8);
+      double[][] k = gramOf(randomGradients(rng, tasks, 1 + rng.nextInt(15)));
+      MinNormSolver.Solution solution = MinNormSolver.solve(k);
+      String where = "case " + c + " T=" + tasks;
+      assertSimplex(solution.weights(), where);
+      assertTrue(solution.converged(), where);
+      assertTrue(solution.iterations() <= 30, where + ": " + solution.iterations() + " iterations");
+      assertKkt(k, solution.weights(), 2e-10 * maxDiagonal(k), where);
+    }
+  }
+
+  @Test
+  void nearDuplicateAndNearOppositeGradientsConverge() {
+    Random rng = new Random(31);
+    for (int c = 0; c < 300; c++) {
+      int tasks = 3 + rng.nextInt(6);
+      double noise = c % 2 == 0 ? 1e-4 : 1e-10;
+      double[][] g = randomGradients(rng, tasks, 1 + rng.nextInt(8));
+      for (int t = 1; t < tasks; t++) {
+        if (rng.nextBoolean()) {
+          int source = rng.nextInt(t);
+          double factor = rng.nextBoolean() ? 1.0 : -3.0 * rng.nextDouble();
+          for (int d = 0; d < g[t].length; d++) {
+            g[t][d] = factor * g[source][d] + noise * rng.nextGaussian();
+          }
+        }
+      }
+      double[][] k = gramOf(g);
+      MinNormSolver.Solution solution = MinNormSolver.solve(k);
+      String where = "case " + c + " T=" + tasks + " noise=" + noise;
+      assertSimplex(solution.weights(), where);
+      assertTrue(solution.converged(), where + ": gap " + solution.gap());
+      assertKkt(k, solution.weights(), 2e-10 * maxDiagonal(k), where);
+    }
+  }
+
+  @Test
   void reportedGapBoundsSuboptimality() {
     Random rng = new Random(7);
     for (int c = 0; c < 50; c++) {
@@ -244,8 +284,7 @@ class MinNormSolverTest {
     assertMessage("row 0", new double[][] {{1, 0, 0}, {0, 1, 0}});
     assertMessage("row 1", new double[][] {{1, 0}, null});
     assertMessage("[1][2] = NaN", new double[][] {{1, 0, 0}, {0, 1, Double.NaN}, {0, 0, 1}});
-    assertMessage(
-        "[0][1] = Infinity", new double[][] {{1, Double.POSITIVE_INFINITY}, {0, 1}});
+    assertMessage("[0][1] = Infinity", new double[][] {{1, Double.POSITIVE_INFINITY}, {0, 1}});
     assertMessage("gram[0][2] = 0.5", new double[][] {{1, 0, 0.5}, {0, 1, 0}, {0.4, 0, 1}});
     assertMessage("[1][1] = -1.0", new double[][] {{1, 0}, {0, -1}});
   }
@@ -263,8 +302,7 @@ class MinNormSolverTest {
     assertThrows(IllegalArgumentException.class, () -> MinNormSolver.solve(k, 10, -1e-10));
     assertThrows(IllegalArgumentException.class, () -> MinNormSolver.solve(k, 10, Double.NaN));
     assertThrows(
-        IllegalArgumentException.class,
-        () -> MinNormSolver.solve(k, 10, Double.POSITIVE_INFINITY));
+        IllegalArgumentException.class, () -> MinNormSolver.solve(k, 10, Double.POSITIVE_INFINITY));
   }
 
   // ---- helpers ----

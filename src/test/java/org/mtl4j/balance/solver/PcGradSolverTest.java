@@ -141,7 +141,8 @@ class PcGradSolverTest {
       assertArrayEquals(sumRows(pcGradVectors(g, order)), combine(sum(rows), g), 1e-12);
     }
     double[][] zeros = new double[3][3];
-    assertArrayEquals(new double[] {1, 1, 1}, PcGradSolver.coefficients(zeros, new int[] {2, 0, 1}));
+    assertArrayEquals(
+        new double[] {1, 1, 1}, PcGradSolver.coefficients(zeros, new int[] {2, 0, 1}));
   }
 
   @Test
@@ -193,7 +194,8 @@ class PcGradSolverTest {
       }
     }
     double big = Double.MAX_VALUE;
-    double[] c = PcGradSolver.coefficients(new double[][] {{big, -big}, {-big, big}}, new int[] {0, 1});
+    double[] c =
+        PcGradSolver.coefficients(new double[][] {{big, -big}, {-big, big}}, new int[] {0, 1});
     assertArrayEquals(new double[] {2, 2}, c, 0.0);
   }
 
