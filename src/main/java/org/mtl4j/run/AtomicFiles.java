@@ -32,16 +32,14 @@ public final class AtomicFiles {
     try {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-      try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
-          OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-        writer.write(new java.io.BufferedOutputStream(out) {
-          @Override
-          public void close() throws IOException {
-            flush();
-          }
-        });
+      try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+        java.io.BufferedOutputStream buffered =
+            new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16);
+        writer.write(buffered);
+        buffered.flush();
         ch.force(true);
       }
+      makeReadable(tmp);
       move(tmp, target);
     } catch (IOException e) {
       deleteQuietly(tmp);
@@ -70,6 +68,14 @@ public final class AtomicFiles {
       deleteRecursively(old);
     } catch (IOException e) {
       throw new Mtl4jException("cannot move " + staged + " to " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void makeReadable(Path p) {
+    try {
+      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException | IOException e) {
+      // not a POSIX file system: keep the default permissions
     }
   }
 
