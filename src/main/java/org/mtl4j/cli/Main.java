@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
       EvalCommand.class,
       PredictCommand.class,
       CompareCommand.class,
-      MethodsCommand.class
+      MethodsCommand.class,
+      BenchCommand.class
     })
 public final class Main implements Callable<Integer> {
 

@@ -2,6 +2,7 @@ package org.mtl4j.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ public final class Trainer {
       int sinceBest = 0;
       double bestValue = Double.NaN;
       Evaluator.Evaluation bestEval = null;
-      List<float[]> bestParams = null;
+      List<NDArray> bestParams = null;
       int epoch = 0;
       boolean stopped = false;
       while (epoch < spec.epochs() && !stopped) {
@@ -119,7 +120,10 @@ public final class Trainer {
           bestValue = value;
           bestEpoch = epoch;
           bestEval = eval;
-          bestParams = snapshot(model);
+          if (bestParams != null) {
+            bestParams.forEach(NDArray::close);
+          }
+          bestParams = snapshot(model, base);
           sinceBest = 0;
         } else {
           sinceBest++;
@@ -131,24 +135,29 @@ public final class Trainer {
         stopped = spec.patience() > 0 && sinceBest >= spec.patience();
       }
       restore(model, bestParams);
+      bestParams.forEach(NDArray::close);
       listener.onEnd(stopped, bestEpoch);
       return new Result(bestEpoch, epoch, stopped, bestEval, global,
           (System.nanoTime() - start) / 1e9);
     }
   }
 
-  private static List<float[]> snapshot(MultiTaskModel model) {
-    List<float[]> out = new ArrayList<>();
+  /** Copies of all parameters (incl. batch-norm statistics), owned by {@code manager}. */
+  private static List<NDArray> snapshot(MultiTaskModel model, NDManager manager) {
+    List<NDArray> out = new ArrayList<>();
     for (Pair<String, Parameter> p : model.getParameters()) {
-      out.add(p.getValue().getArray().toFloatArray());
+      NDArray copy = p.getValue().getArray().duplicate();
+      copy.attach(manager);
+      out.add(copy);
     }
     return out;
   }
 
-  private static void restore(MultiTaskModel model, List<float[]> values) {
+  /** Writes the snapshot back in place, so the trainer's references stay valid. */
+  private static void restore(MultiTaskModel model, List<NDArray> values) {
     int i = 0;
     for (Pair<String, Parameter> p : model.getParameters()) {
-      p.getValue().getArray().set(values.get(i++));
+      p.getValue().getArray().set(new NDIndex("..."), values.get(i++));
     }
   }
 

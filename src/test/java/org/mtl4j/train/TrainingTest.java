@@ -87,6 +87,31 @@ class TrainingTest {
     assertTrue(maxDiff(untrained, results.get(0)) > 1e-3);
   }
 
+  /** After training the model holds the best epoch's parameters, and early stopping stops. */
+  @Test
+  void bestEpochIsRestoredAndEarlyStoppingStops() {
+    Engines.start(1, 4);
+    try (NDManager base = NDManager.newBaseManager()) {
+      MultiTaskModel model = model(2);
+      model.initialize(base);
+      Dataset all = SyntheticMmoe.generate(new SyntheticMmoe.Spec(2, 0.5, 300, 8, 3, 1, 0.01, false), 3);
+      int[] trainIdx = java.util.stream.IntStream.range(0, 60).toArray();
+      int[] valIdx = java.util.stream.IntStream.range(60, 300).toArray();
+      Dataset train = all.select(trainIdx);
+      Dataset val = all.select(valIdx);
+      TrainerSpec d = TrainerSpec.defaults(1, 8, 0.05);
+      // a high learning rate on 60 rows over-fits: validation loss rises after a few epochs
+      TrainerSpec spec = new TrainerSpec(40, 8, d.optimizer(), d.schedule(), 0, "loss", 4, 0, 50,
+          d.sampler(), 64);
+      Trainer.Result r = new Trainer(spec, BalancerRegistry.create("ew", Options.of("t", Map.of())))
+          .fit(model, base, BatchSource.single(train, 8, 1), val, 1, Listeners.none());
+      assertTrue(r.earlyStopped(), "stopped after 4 epochs without improvement");
+      assertEquals(r.bestEpoch() + 4, r.epochsRun());
+      Evaluator.Evaluation now = Evaluator.evaluate(model, base, val, 64);
+      assertArrayEquals(r.bestValidation().losses(), now.losses(), 1e-6);
+    }
+  }
+
   @Test
   void liveArrayCountStaysFlatOver500Steps() {
     for (String method : List.of("pcgrad", "uw")) {
