@@ -146,7 +146,8 @@ public final class ExperimentBuilder {
     try {
       ExperimentConfig c = new ExperimentConfig(name, seed, data, tasks,
           new ModelConfig(encoder, head, embeddingDim), balancer, balancerOptions, trainer, threads);
-      BalancerRegistry.create(balancer, Options.of("balancer", new LinkedHashMap<>(balancerOptions)));
+      BalancerRegistry.create(balancer, Options.of("balancer", new LinkedHashMap<>(balancerOptions)))
+          .init(tasks.size(), seed);
       return new Experiment(c);
     } catch (IllegalArgumentException e) {
       throw new Mtl4jException("experiment \"" + name + "\": " + e.getMessage(), e);

@@ -59,8 +59,16 @@ public final class ConfigLoader {
           balancerOptions.put(k, v);
         }
       });
+      // validate now, so a bad option is reported with its line before any data is read
+      org.mtl4j.balance.Balancer bal =
+          org.mtl4j.balance.BalancerRegistry.create(method, bo.without("method"));
+      guard(bo, () -> {
+        bal.init(tasks.size(), seed);
+        return bal;
+      });
     } else if (b != null) {
       method = root.getString("balancer", "ew");
+      org.mtl4j.balance.BalancerRegistry.create(method, Options.of(root.at("balancer"), Map.of()));
     }
     TrainerSpec trainer = trainer(root.getSection("trainer"));
     root.finish();

@@ -186,6 +186,13 @@ public final class Options {
     return List.of(String.valueOf(v));
   }
 
+  /** These options without {@code key} (same location information). */
+  public Options without(String key) {
+    Map<String, Object> v = new LinkedHashMap<>(values);
+    v.remove(key);
+    return new Options(where, v, lines);
+  }
+
   /** The raw values (nested mappings as {@link Options}), in file order. */
   public Map<String, Object> values() {
     return values;
