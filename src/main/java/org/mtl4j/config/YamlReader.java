@@ -76,6 +76,10 @@ public final class YamlReader {
         throw new Mtl4jException(where + " line " + line(t.getKeyNode()) + ": keys must be plain names");
       }
       String key = k.getValue();
+      if (values.containsKey(key)) {
+        throw new Mtl4jException(Options.join(where, key) + " (line " + line(k)
+            + "): duplicate key (first at line " + lines.get(key) + "); keep one of them");
+      }
       lines.put(key, line(k));
       values.put(key, value(Options.join(where, key), t.getValueNode()));
     }
