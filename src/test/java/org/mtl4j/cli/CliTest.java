@@ -146,6 +146,66 @@ class CliTest {
   }
 
   @Test
+  void checkpointsAreWrittenKeptToTwoAndLoadable() throws IOException {
+    String yaml = Files.readString(config).replace("  log_every: 5", "  log_every: 5\n  checkpoint_every: 7");
+    Path cfg = dir.resolve("ckpt.yaml");
+    Files.writeString(cfg, yaml);
+    Path out = dir.resolve("ckpt-run");
+    Result r = cli("train", cfg.toString(), "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    List<Path> cps;
+    try (var s = Files.list(out.resolve("checkpoints"))) {
+      cps = s.sorted().toList();
+    }
+    // 240 training rows / 32 = 8 steps per epoch, 4 epochs = 32 steps: checkpoints at 7..28, two kept
+    assertEquals(List.of("step-00000021", "step-00000028"),
+        cps.stream().map(p -> p.getFileName().toString()).toList());
+    try (org.mtl4j.run.Predictor p = org.mtl4j.run.Predictor.load(cps.get(1))) {
+      assertEquals(3, p.tasks().size());
+    }
+  }
+
+  @Test
+  void compareWritesDeltaM() {
+    Path out = dir.resolve("cmp");
+    Result r = cli("compare", config.toString(), "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode c = Json.read(out.resolve("compare.json"));
+    assertTrue(c.get("delta_m_percent").isNumber(), c.toString());
+    assertEquals(3, c.get("delta_m_per_task_percent").size());
+    assertTrue(r.out().contains("Delta_m"), r.out());
+    for (String t : List.of("buy", "size", "price")) {
+      assertTrue(Files.exists(out.resolve("stl-" + t).resolve("model/model.json")), t);
+    }
+  }
+
+  @Test
+  void multiInputTasksWithTheirOwnFiles() throws IOException {
+    Path a = TestData.customersCsv(dir.resolve("a"), 300, 1);
+    Path b = TestData.customersCsv(dir.resolve("b"), 150, 2);
+    String yaml = String.join("\n",
+        "name: multi",
+        "threads: 1",
+        "data: {numeric: [a, b, c], categorical: [color]}",
+        "tasks:",
+        "  - {name: buy, type: binary, label: buy, train: " + a + "}",
+        "  - {name: price, type: regression, label: price, train: " + b + "}",
+        "balancer: {method: mgda, mode: representation}",
+        "trainer: {epochs: 2, batch_size: 32, sampler: proportional}",
+        "");
+    Path cfg = dir.resolve("multi.yaml");
+    Files.writeString(cfg, yaml);
+    Path out = dir.resolve("multi-run");
+    Result r = cli("train", cfg.toString(), "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode m = Json.read(out.resolve("manifest.json"));
+    assertTrue(m.get("multi_input").asBoolean());
+    // 80 % of each file trains: 240 + 120 rows
+    assertEquals(360, m.get("train_rows").asInt());
+    assertTrue(Json.read(out.resolve("summary.json")).get("metrics").get("price").get("mse").isNumber());
+  }
+
+  @Test
   void helpAndMethodsList() {
     Result help = cli("--help");
     assertEquals(0, help.code());

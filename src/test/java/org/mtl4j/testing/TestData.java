@@ -34,6 +34,7 @@ public final class TestData {
       lines.add(String.format(Locale.ROOT, "%.5f,%.5f,%.5f,%s,%s,%d,%s", a, b, c, colors[color],
           buy, size, price));
     }
+    Files.createDirectories(dir);
     Path p = dir.resolve("customers.csv");
     Files.write(p, lines);
     return p;
