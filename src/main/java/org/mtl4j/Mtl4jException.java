@@ -6,13 +6,13 @@ package org.mtl4j;
  * and exits non-zero, without a stack trace.
  */
 public class Mtl4jException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public Mtl4jException(String message) {
-    super(message);
-  }
+    public Mtl4jException(String message) {
+        super(message);
+    }
 
-  public Mtl4jException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public Mtl4jException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

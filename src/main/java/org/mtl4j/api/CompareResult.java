@@ -7,8 +7,8 @@ import org.mtl4j.eval.DeltaM;
 
 /** A multi-task run, one single-task run per task, and Δm between them. */
 public record CompareResult(
-    RunResult multiTask,
-    Map<String, RunResult> singleTask,
-    DeltaM.Result deltaM,
-    List<String> taskNames,
-    Path dir) {}
+        RunResult multiTask,
+        Map<String, RunResult> singleTask,
+        DeltaM.Result deltaM,
+        List<String> taskNames,
+        Path dir) {}

@@ -52,195 +52,258 @@ import org.mtl4j.train.TrainingListener;
  * }</pre>
  */
 public final class Experiment {
-  private final ExperimentConfig config;
+    private final ExperimentConfig config;
 
-  public Experiment(ExperimentConfig config) {
-    this.config = config;
-  }
-
-  public static ExperimentBuilder builder(String name) {
-    return new ExperimentBuilder(name);
-  }
-
-  /** Reads and validates a YAML config. */
-  public static Experiment fromYaml(Path file) {
-    return new Experiment(ConfigLoader.load(file));
-  }
-
-  public ExperimentConfig config() {
-    return config;
-  }
-
-  /** Reads, splits and preprocesses the data (starts the engine first). */
-  public TrainingData loadData() {
-    Engines.start(config.threads(), config.seed());
-    return DataLoader.load(config.data(), config.tasks(), config.seed());
-  }
-
-  /** Loads the data and trains into {@code runDir}. */
-  public RunResult train(Path runDir, TrainingListener listener) {
-    return train(loadData(), runDir, listener);
-  }
-
-  /** Trains on already loaded data into {@code runDir}. */
-  public RunResult train(TrainingData data, Path runDir, TrainingListener listener) {
-    Balancer balancer = BalancerRegistry.create(config.balancer(),
-        Options.of("balancer", new LinkedHashMap<>(config.balancerOptions())));
-    List<Task> tasks = config.tasks().stream().map(TaskConfig::task).toList();
-    prepare(runDir);
-    AtomicFiles.writeString(runDir.resolve("config.yaml"), ConfigWriter.toYaml(config));
-    Json.write(runDir.resolve("manifest.json"), manifest(data));
-    Engines.start(config.threads(), config.seed());
-    ModelSpec spec = new ModelSpec(data.numericWidth(), data.vocabularySizes(),
-        config.model().embeddingDim(), config.model().encoder(), config.model().head());
-    ModelFiles.Description description =
-        new ModelFiles.Description(config.tasks(), spec, data.preprocessor(), data.numericNames());
-    try (NDManager base = NDManager.newBaseManager();
-        RunRecorder recorder = new RunRecorder(runDir, description)) {
-      MultiTaskModel model = new MultiTaskModel(spec, tasks);
-      model.initialize(base);
-      BatchSource source = data.multiInput()
-          ? BatchSource.perTask(data.train(), config.trainer().batchSize(),
-              config.trainer().sampler(), config.seed())
-          : BatchSource.single(data.train().get(0), config.trainer().batchSize(), config.seed());
-      Trainer.Result r = new Trainer(config.trainer(), balancer)
-          .fit(model, base, source, data.validation(), config.seed(), Listeners.of(recorder, listener));
-      String on = data.test() != null ? "test" : data.validation() != null ? "validation" : "train";
-      Dataset evalData = data.test() != null ? data.test()
-          : data.validation() != null ? data.validation() : concat(data.train());
-      Evaluator.Evaluation e =
-          Evaluator.evaluate(model, base, evalData, config.trainer().evalBatchSize());
-      ModelFiles.save(runDir.resolve("model"), model, description);
-      RunResult result = new RunResult(config.name(), runDir, r.bestEpoch(), r.epochsRun(),
-          e.byTask(tasks), on, r.steps(), r.seconds(), r.steps() / Math.max(r.seconds(), 1e-9),
-          model.parameterCount());
-      Json.write(runDir.resolve("summary.json"), summary(result, r));
-      return result;
+    public Experiment(ExperimentConfig config) {
+        this.config = config;
     }
-  }
 
-  /**
-   * Trains the multi-task model and one single-task model per task (same encoder, head, epochs
-   * and data; equal weighting), and computes Δm. Writes {@code dir/mtl}, {@code dir/stl-<task>}
-   * and {@code dir/compare.json}.
-   */
-  public CompareResult compare(Path dir, java.util.function.Function<String, TrainingListener> listeners) {
-    TrainingData data = loadData();
-    RunResult mtl = train(data, dir.resolve("mtl"), listeners.apply("multi-task (" + config.balancer() + ")"));
-    Map<String, RunResult> stl = new LinkedHashMap<>();
-    List<Task> tasks = config.tasks().stream().map(TaskConfig::task).toList();
-    for (int t = 0; t < tasks.size(); t++) {
-      String n = tasks.get(t).name();
-      ExperimentConfig single = config.withTasks(config.name() + "-stl-" + n,
-          List.of(config.tasks().get(t)), "ew", Map.of());
-      stl.put(n, new Experiment(single).train(forTask(data, t), dir.resolve("stl-" + n),
-          listeners.apply("single-task " + n)));
+    public static ExperimentBuilder builder(String name) {
+        return new ExperimentBuilder(name);
     }
-    Map<String, Map<String, Double>> base = new LinkedHashMap<>();
-    stl.forEach((n, r) -> base.put(n, r.metrics().get(n)));
-    DeltaM.Result dm = DeltaM.compute(tasks, mtl.metrics(), base);
-    CompareResult result = new CompareResult(mtl, stl, dm, tasks.stream().map(Task::name).toList(), dir);
-    Json.write(dir.resolve("compare.json"), compareJson(result));
-    return result;
-  }
 
-  /** The data of task {@code t} alone: its labelled rows, its labels only. */
-  static TrainingData forTask(TrainingData d, int t) {
-    List<Dataset> train = new ArrayList<>();
-    if (d.multiInput()) {
-      train.add(only(d.train().get(t), t));
-    } else {
-      train.add(only(d.train().get(0), t));
+    /** Reads and validates a YAML config. */
+    public static Experiment fromYaml(Path file) {
+        return new Experiment(ConfigLoader.load(file));
     }
-    return new TrainingData(train, d.validation() == null ? null : only(d.validation(), t),
-        d.test() == null ? null : only(d.test(), t), d.preprocessor(), d.numericNames(),
-        d.vocabularySizes());
-  }
 
-  private static Dataset only(Dataset d, int t) {
-    boolean[] obs = d.labels().get(t).observed();
-    int n = 0;
-    for (boolean b : obs) {
-      n += b ? 1 : 0;
+    public ExperimentConfig config() {
+        return config;
     }
-    int[] idx = new int[n];
-    for (int r = 0, k = 0; r < obs.length; r++) {
-      if (obs[r]) {
-        idx[k++] = r;
-      }
+
+    /** Reads, splits and preprocesses the data (starts the engine first). */
+    public TrainingData loadData() {
+        Engines.start(config.threads(), config.seed());
+        return DataLoader.load(config.data(), config.tasks(), config.seed());
     }
-    Dataset s = d.select(idx);
-    return new Dataset(s.features(), List.of(s.labels().get(t)));
-  }
 
-  private static Dataset concat(List<Dataset> parts) {
-    Dataset out = parts.get(0);
-    for (int i = 1; i < parts.size(); i++) {
-      out = out.concat(parts.get(i));
+    /** Loads the data and trains into {@code runDir}. */
+    public RunResult train(Path runDir, TrainingListener listener) {
+        return train(loadData(), runDir, listener);
     }
-    return out;
-  }
 
-  private static void prepare(Path runDir) {
-    try {
-      Files.createDirectories(runDir);
-      if (!Files.isWritable(runDir)) {
-        throw new Mtl4jException(runDir + ": run directory is not writable; choose another with --out");
-      }
-      AtomicFiles.deleteRecursively(runDir.resolve("checkpoints"));
-    } catch (IOException e) {
-      throw new Mtl4jException("cannot create run directory " + runDir + ": " + e.getMessage()
-          + "; choose another with --out", e);
+    /** Trains on already loaded data into {@code runDir}. */
+    public RunResult train(TrainingData data, Path runDir, TrainingListener listener) {
+        Balancer balancer =
+                BalancerRegistry.create(
+                        config.balancer(),
+                        Options.of("balancer", new LinkedHashMap<>(config.balancerOptions())));
+        List<Task> tasks = config.tasks().stream().map(TaskConfig::task).toList();
+        prepare(runDir);
+        AtomicFiles.writeString(runDir.resolve("config.yaml"), ConfigWriter.toYaml(config));
+        Json.write(runDir.resolve("manifest.json"), manifest(data));
+        Engines.start(config.threads(), config.seed());
+        ModelSpec spec =
+                new ModelSpec(
+                        data.numericWidth(),
+                        data.vocabularySizes(),
+                        config.model().embeddingDim(),
+                        config.model().encoder(),
+                        config.model().head());
+        ModelFiles.Description description =
+                new ModelFiles.Description(
+                        config.tasks(), spec, data.preprocessor(), data.numericNames());
+        try (NDManager base = NDManager.newBaseManager();
+                RunRecorder recorder = new RunRecorder(runDir, description)) {
+            MultiTaskModel model = new MultiTaskModel(spec, tasks);
+            model.initialize(base);
+            BatchSource source =
+                    data.multiInput()
+                            ? BatchSource.perTask(
+                                    data.train(),
+                                    config.trainer().batchSize(),
+                                    config.trainer().sampler(),
+                                    config.seed())
+                            : BatchSource.single(
+                                    data.train().get(0),
+                                    config.trainer().batchSize(),
+                                    config.seed());
+            Trainer.Result r =
+                    new Trainer(config.trainer(), balancer)
+                            .fit(
+                                    model,
+                                    base,
+                                    source,
+                                    data.validation(),
+                                    config.seed(),
+                                    Listeners.of(recorder, listener));
+            String on =
+                    data.test() != null
+                            ? "test"
+                            : data.validation() != null ? "validation" : "train";
+            Dataset evalData =
+                    data.test() != null
+                            ? data.test()
+                            : data.validation() != null ? data.validation() : concat(data.train());
+            Evaluator.Evaluation e =
+                    Evaluator.evaluate(model, base, evalData, config.trainer().evalBatchSize());
+            ModelFiles.save(runDir.resolve("model"), model, description);
+            RunResult result =
+                    new RunResult(
+                            config.name(),
+                            runDir,
+                            r.bestEpoch(),
+                            r.epochsRun(),
+                            e.byTask(tasks),
+                            on,
+                            r.steps(),
+                            r.seconds(),
+                            r.steps() / Math.max(r.seconds(), 1e-9),
+                            model.parameterCount());
+            Json.write(runDir.resolve("summary.json"), summary(result, r));
+            return result;
+        }
     }
-  }
 
-  private Map<String, Object> manifest(TrainingData data) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", config.name());
-    m.put("created", Instant.now().toString());
-    m.put("seed", config.seed());
-    m.put("threads", Engines.threads());
-    m.put("versions", Versions.all());
-    m.put("tasks", config.tasks().stream().map(t -> t.task().name()).toList());
-    m.put("balancer", config.balancer());
-    m.put("multi_input", data.multiInput());
-    m.put("train_rows", data.trainRows());
-    m.put("validation_rows", data.validation() == null ? 0 : data.validation().rows());
-    m.put("test_rows", data.test() == null ? 0 : data.test().rows());
-    return m;
-  }
-
-  private Map<String, Object> summary(RunResult r, Trainer.Result tr) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", r.name());
-    m.put("balancer", config.balancer());
-    m.put("best_epoch", r.bestEpoch());
-    m.put("epochs_run", r.epochsRun());
-    m.put("early_stopped", tr.earlyStopped());
-    m.put("evaluated_on", r.evaluatedOn());
-    m.put("metrics", r.metrics());
-    if (tr.bestValidation() != null) {
-      m.put("validation_at_best", tr.bestValidation().byTask(
-          config.tasks().stream().map(TaskConfig::task).toList()));
+    /**
+     * Trains the multi-task model and one single-task model per task (same encoder, head, epochs
+     * and data; equal weighting), and computes Δm. Writes {@code dir/mtl}, {@code dir/stl-<task>}
+     * and {@code dir/compare.json}.
+     */
+    public CompareResult compare(
+            Path dir, java.util.function.Function<String, TrainingListener> listeners) {
+        TrainingData data = loadData();
+        RunResult mtl =
+                train(
+                        data,
+                        dir.resolve("mtl"),
+                        listeners.apply("multi-task (" + config.balancer() + ")"));
+        Map<String, RunResult> stl = new LinkedHashMap<>();
+        List<Task> tasks = config.tasks().stream().map(TaskConfig::task).toList();
+        for (int t = 0; t < tasks.size(); t++) {
+            String n = tasks.get(t).name();
+            ExperimentConfig single =
+                    config.withTasks(
+                            config.name() + "-stl-" + n,
+                            List.of(config.tasks().get(t)),
+                            "ew",
+                            Map.of());
+            stl.put(
+                    n,
+                    new Experiment(single)
+                            .train(
+                                    forTask(data, t),
+                                    dir.resolve("stl-" + n),
+                                    listeners.apply("single-task " + n)));
+        }
+        Map<String, Map<String, Double>> base = new LinkedHashMap<>();
+        stl.forEach((n, r) -> base.put(n, r.metrics().get(n)));
+        DeltaM.Result dm = DeltaM.compute(tasks, mtl.metrics(), base);
+        CompareResult result =
+                new CompareResult(mtl, stl, dm, tasks.stream().map(Task::name).toList(), dir);
+        Json.write(dir.resolve("compare.json"), compareJson(result));
+        return result;
     }
-    m.put("steps", r.steps());
-    m.put("seconds", r.seconds());
-    m.put("steps_per_second", r.stepsPerSecond());
-    m.put("parameters", r.parameterCount());
-    return m;
-  }
 
-  private static Map<String, Object> compareJson(CompareResult c) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("tasks", c.taskNames());
-    m.put("multi_task", c.multiTask().metrics());
-    Map<String, Object> s = new LinkedHashMap<>();
-    c.singleTask().forEach((n, r) -> s.put(n, r.metrics().get(n)));
-    m.put("single_task", s);
-    m.put("evaluated_on", c.multiTask().evaluatedOn());
-    m.put("delta_m_percent", c.deltaM().overall());
-    m.put("delta_m_per_task_percent", c.deltaM().perTask());
-    m.put("delta_m_skipped", c.deltaM().skipped());
-    return m;
-  }
+    /** The data of task {@code t} alone: its labelled rows, its labels only. */
+    static TrainingData forTask(TrainingData d, int t) {
+        List<Dataset> train = new ArrayList<>();
+        if (d.multiInput()) {
+            train.add(only(d.train().get(t), t));
+        } else {
+            train.add(only(d.train().get(0), t));
+        }
+        return new TrainingData(
+                train,
+                d.validation() == null ? null : only(d.validation(), t),
+                d.test() == null ? null : only(d.test(), t),
+                d.preprocessor(),
+                d.numericNames(),
+                d.vocabularySizes());
+    }
+
+    private static Dataset only(Dataset d, int t) {
+        boolean[] obs = d.labels().get(t).observed();
+        int n = 0;
+        for (boolean b : obs) {
+            n += b ? 1 : 0;
+        }
+        int[] idx = new int[n];
+        for (int r = 0, k = 0; r < obs.length; r++) {
+            if (obs[r]) {
+                idx[k++] = r;
+            }
+        }
+        Dataset s = d.select(idx);
+        return new Dataset(s.features(), List.of(s.labels().get(t)));
+    }
+
+    private static Dataset concat(List<Dataset> parts) {
+        Dataset out = parts.get(0);
+        for (int i = 1; i < parts.size(); i++) {
+            out = out.concat(parts.get(i));
+        }
+        return out;
+    }
+
+    private static void prepare(Path runDir) {
+        try {
+            Files.createDirectories(runDir);
+            if (!Files.isWritable(runDir)) {
+                throw new Mtl4jException(
+                        runDir + ": run directory is not writable; choose another with --out");
+            }
+            AtomicFiles.deleteRecursively(runDir.resolve("checkpoints"));
+        } catch (IOException e) {
+            throw new Mtl4jException(
+                    "cannot create run directory "
+                            + runDir
+                            + ": "
+                            + e.getMessage()
+                            + "; choose another with --out",
+                    e);
+        }
+    }
+
+    private Map<String, Object> manifest(TrainingData data) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", config.name());
+        m.put("created", Instant.now().toString());
+        m.put("seed", config.seed());
+        m.put("threads", Engines.threads());
+        m.put("versions", Versions.all());
+        m.put("tasks", config.tasks().stream().map(t -> t.task().name()).toList());
+        m.put("balancer", config.balancer());
+        m.put("multi_input", data.multiInput());
+        m.put("train_rows", data.trainRows());
+        m.put("validation_rows", data.validation() == null ? 0 : data.validation().rows());
+        m.put("test_rows", data.test() == null ? 0 : data.test().rows());
+        return m;
+    }
+
+    private Map<String, Object> summary(RunResult r, Trainer.Result tr) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", r.name());
+        m.put("balancer", config.balancer());
+        m.put("best_epoch", r.bestEpoch());
+        m.put("epochs_run", r.epochsRun());
+        m.put("early_stopped", tr.earlyStopped());
+        m.put("evaluated_on", r.evaluatedOn());
+        m.put("metrics", r.metrics());
+        if (tr.bestValidation() != null) {
+            m.put(
+                    "validation_at_best",
+                    tr.bestValidation()
+                            .byTask(config.tasks().stream().map(TaskConfig::task).toList()));
+        }
+        m.put("steps", r.steps());
+        m.put("seconds", r.seconds());
+        m.put("steps_per_second", r.stepsPerSecond());
+        m.put("parameters", r.parameterCount());
+        return m;
+    }
+
+    private static Map<String, Object> compareJson(CompareResult c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tasks", c.taskNames());
+        m.put("multi_task", c.multiTask().metrics());
+        Map<String, Object> s = new LinkedHashMap<>();
+        c.singleTask().forEach((n, r) -> s.put(n, r.metrics().get(n)));
+        m.put("single_task", s);
+        m.put("evaluated_on", c.multiTask().evaluatedOn());
+        m.put("delta_m_percent", c.deltaM().overall());
+        m.put("delta_m_per_task_percent", c.deltaM().perTask());
+        m.put("delta_m_skipped", c.deltaM().skipped());
+        return m;
+    }
 }

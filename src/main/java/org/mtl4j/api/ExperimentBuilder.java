@@ -20,137 +20,175 @@ import org.mtl4j.train.TrainerSpec;
 
 /** Fluent construction of an {@link Experiment} from Java; the same checks as a YAML config. */
 public final class ExperimentBuilder {
-  private final String name;
-  private long seed = 42;
-  private int threads;
-  private DataConfig data;
-  private final List<TaskConfig> tasks = new ArrayList<>();
-  private MlpSpec encoder = ModelConfig.defaults().encoder();
-  private MlpSpec head = ModelConfig.defaults().head();
-  private int embeddingDim = ModelConfig.defaults().embeddingDim();
-  private String balancer = "ew";
-  private Map<String, Object> balancerOptions = new LinkedHashMap<>();
-  private TrainerSpec trainer = TrainerSpec.defaults(20, 128, 1e-3);
+    private final String name;
+    private long seed = 42;
+    private int threads;
+    private DataConfig data;
+    private final List<TaskConfig> tasks = new ArrayList<>();
+    private MlpSpec encoder = ModelConfig.defaults().encoder();
+    private MlpSpec head = ModelConfig.defaults().head();
+    private int embeddingDim = ModelConfig.defaults().embeddingDim();
+    private String balancer = "ew";
+    private Map<String, Object> balancerOptions = new LinkedHashMap<>();
+    private TrainerSpec trainer = TrainerSpec.defaults(20, 128, 1e-3);
 
-  ExperimentBuilder(String name) {
-    this.name = name;
-  }
-
-  public ExperimentBuilder seed(long seed) {
-    this.seed = seed;
-    return this;
-  }
-
-  /** Engine intra-op threads (0 = one per core). */
-  public ExperimentBuilder threads(int threads) {
-    this.threads = threads;
-    return this;
-  }
-
-  /** Synthetic data (Ma et al. 2018), 10 % validation and 10 % test rows. */
-  public ExperimentBuilder syntheticData(SyntheticMmoe.Spec spec) {
-    return syntheticData(spec, 0.1, 0.1);
-  }
-
-  public ExperimentBuilder syntheticData(SyntheticMmoe.Spec spec, double validation, double test) {
-    this.data = new DataConfig.Synthetic(spec, validation, test);
-    return this;
-  }
-
-  /** One CSV file labelling all tasks; validation and test split off by the given fractions. */
-  public ExperimentBuilder csvData(Path train, List<String> numeric, List<String> categorical,
-      double validation, double test) {
-    this.data = new DataConfig.Csv(train, null, null, validation, test, numeric, categorical);
-    return this;
-  }
-
-  /** Any data configuration. */
-  public ExperimentBuilder data(DataConfig data) {
-    this.data = data;
-    return this;
-  }
-
-  /** A task whose labels are in the given CSV columns (none for synthetic data). */
-  public ExperimentBuilder task(Task task, String... labelColumns) {
-    tasks.add(new TaskConfig(task, List.of(labelColumns), List.of(), null, null, null));
-    return this;
-  }
-
-  /** A task described in full (own files, class names). */
-  public ExperimentBuilder task(TaskConfig task) {
-    tasks.add(task);
-    return this;
-  }
-
-  public ExperimentBuilder encoder(MlpSpec encoder) {
-    this.encoder = encoder;
-    return this;
-  }
-
-  public ExperimentBuilder head(MlpSpec head) {
-    this.head = head;
-    return this;
-  }
-
-  public ExperimentBuilder embeddingDim(int dim) {
-    this.embeddingDim = dim;
-    return this;
-  }
-
-  /** A balancing method by name with its default hyper-parameters. */
-  public ExperimentBuilder balancer(String method) {
-    return balancer(method, Map.of());
-  }
-
-  public ExperimentBuilder balancer(String method, Map<String, Object> options) {
-    this.balancer = method;
-    this.balancerOptions = new LinkedHashMap<>(options);
-    return this;
-  }
-
-  public ExperimentBuilder trainer(TrainerSpec trainer) {
-    this.trainer = trainer;
-    return this;
-  }
-
-  public ExperimentBuilder epochs(int epochs) {
-    trainer = trainer.withEpochs(epochs);
-    return this;
-  }
-
-  /** Adam at the given learning rate, keeping the other trainer settings. */
-  public ExperimentBuilder learningRate(double lr) {
-    TrainerSpec t = trainer;
-    trainer = new TrainerSpec(t.epochs(), t.batchSize(), OptimizerSpec.adam(lr), t.schedule(),
-        t.clipNorm(), t.selectMetric(), t.patience(), t.checkpointEvery(), t.logEvery(),
-        t.sampler(), t.evalBatchSize());
-    return this;
-  }
-
-  public ExperimentBuilder batchSize(int batchSize) {
-    TrainerSpec t = trainer;
-    trainer = new TrainerSpec(t.epochs(), batchSize, t.optimizer(), t.schedule(), t.clipNorm(),
-        t.selectMetric(), t.patience(), t.checkpointEvery(), t.logEvery(), t.sampler(),
-        t.evalBatchSize());
-    return this;
-  }
-
-  /** Validates everything (including the balancer's options) and builds the experiment. */
-  public Experiment build() {
-    if (data == null) {
-      throw new Mtl4jException("experiment \"" + name + "\": no data; call syntheticData(...) or csvData(...)");
+    ExperimentBuilder(String name) {
+        this.name = name;
     }
-    if (tasks.isEmpty()) {
-      throw new Mtl4jException("experiment \"" + name + "\": no task; call task(...)");
+
+    public ExperimentBuilder seed(long seed) {
+        this.seed = seed;
+        return this;
     }
-    try {
-      ExperimentConfig c = new ExperimentConfig(name, seed, data, tasks,
-          new ModelConfig(encoder, head, embeddingDim), balancer, balancerOptions, trainer, threads);
-      BalancerRegistry.create(balancer, Options.of("balancer", new LinkedHashMap<>(balancerOptions)))
-          .init(tasks.size(), seed);
-      return new Experiment(c);
-    } catch (IllegalArgumentException e) {
-      throw new Mtl4jException("experiment \"" + name + "\": " + e.getMessage(), e);
+
+    /** Engine intra-op threads (0 = one per core). */
+    public ExperimentBuilder threads(int threads) {
+        this.threads = threads;
+        return this;
     }
-  }
+
+    /** Synthetic data (Ma et al. 2018), 10 % validation and 10 % test rows. */
+    public ExperimentBuilder syntheticData(SyntheticMmoe.Spec spec) {
+        return syntheticData(spec, 0.1, 0.1);
+    }
+
+    public ExperimentBuilder syntheticData(
+            SyntheticMmoe.Spec spec, double validation, double test) {
+        this.data = new DataConfig.Synthetic(spec, validation, test);
+        return this;
+    }
+
+    /** One CSV file labelling all tasks; validation and test split off by the given fractions. */
+    public ExperimentBuilder csvData(
+            Path train,
+            List<String> numeric,
+            List<String> categorical,
+            double validation,
+            double test) {
+        this.data = new DataConfig.Csv(train, null, null, validation, test, numeric, categorical);
+        return this;
+    }
+
+    /** Any data configuration. */
+    public ExperimentBuilder data(DataConfig data) {
+        this.data = data;
+        return this;
+    }
+
+    /** A task whose labels are in the given CSV columns (none for synthetic data). */
+    public ExperimentBuilder task(Task task, String... labelColumns) {
+        tasks.add(new TaskConfig(task, List.of(labelColumns), List.of(), null, null, null));
+        return this;
+    }
+
+    /** A task described in full (own files, class names). */
+    public ExperimentBuilder task(TaskConfig task) {
+        tasks.add(task);
+        return this;
+    }
+
+    public ExperimentBuilder encoder(MlpSpec encoder) {
+        this.encoder = encoder;
+        return this;
+    }
+
+    public ExperimentBuilder head(MlpSpec head) {
+        this.head = head;
+        return this;
+    }
+
+    public ExperimentBuilder embeddingDim(int dim) {
+        this.embeddingDim = dim;
+        return this;
+    }
+
+    /** A balancing method by name with its default hyper-parameters. */
+    public ExperimentBuilder balancer(String method) {
+        return balancer(method, Map.of());
+    }
+
+    public ExperimentBuilder balancer(String method, Map<String, Object> options) {
+        this.balancer = method;
+        this.balancerOptions = new LinkedHashMap<>(options);
+        return this;
+    }
+
+    public ExperimentBuilder trainer(TrainerSpec trainer) {
+        this.trainer = trainer;
+        return this;
+    }
+
+    public ExperimentBuilder epochs(int epochs) {
+        trainer = trainer.withEpochs(epochs);
+        return this;
+    }
+
+    /** Adam at the given learning rate, keeping the other trainer settings. */
+    public ExperimentBuilder learningRate(double lr) {
+        TrainerSpec t = trainer;
+        trainer =
+                new TrainerSpec(
+                        t.epochs(),
+                        t.batchSize(),
+                        OptimizerSpec.adam(lr),
+                        t.schedule(),
+                        t.clipNorm(),
+                        t.selectMetric(),
+                        t.patience(),
+                        t.checkpointEvery(),
+                        t.logEvery(),
+                        t.sampler(),
+                        t.evalBatchSize());
+        return this;
+    }
+
+    public ExperimentBuilder batchSize(int batchSize) {
+        TrainerSpec t = trainer;
+        trainer =
+                new TrainerSpec(
+                        t.epochs(),
+                        batchSize,
+                        t.optimizer(),
+                        t.schedule(),
+                        t.clipNorm(),
+                        t.selectMetric(),
+                        t.patience(),
+                        t.checkpointEvery(),
+                        t.logEvery(),
+                        t.sampler(),
+                        t.evalBatchSize());
+        return this;
+    }
+
+    /** Validates everything (including the balancer's options) and builds the experiment. */
+    public Experiment build() {
+        if (data == null) {
+            throw new Mtl4jException(
+                    "experiment \""
+                            + name
+                            + "\": no data; call syntheticData(...) or csvData(...)");
+        }
+        if (tasks.isEmpty()) {
+            throw new Mtl4jException("experiment \"" + name + "\": no task; call task(...)");
+        }
+        try {
+            ExperimentConfig c =
+                    new ExperimentConfig(
+                            name,
+                            seed,
+                            data,
+                            tasks,
+                            new ModelConfig(encoder, head, embeddingDim),
+                            balancer,
+                            balancerOptions,
+                            trainer,
+                            threads);
+            BalancerRegistry.create(
+                            balancer, Options.of("balancer", new LinkedHashMap<>(balancerOptions)))
+                    .init(tasks.size(), seed);
+            return new Experiment(c);
+        } catch (IllegalArgumentException e) {
+            throw new Mtl4jException("experiment \"" + name + "\": " + e.getMessage(), e);
+        }
+    }
 }

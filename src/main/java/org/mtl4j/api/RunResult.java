@@ -12,13 +12,13 @@ import java.util.Map;
  * @param stepsPerSecond training steps per second, over the whole run (validation included)
  */
 public record RunResult(
-    String name,
-    Path runDir,
-    int bestEpoch,
-    int epochsRun,
-    Map<String, Map<String, Double>> metrics,
-    String evaluatedOn,
-    long steps,
-    double seconds,
-    double stepsPerSecond,
-    long parameterCount) {}
+        String name,
+        Path runDir,
+        int bestEpoch,
+        int epochsRun,
+        Map<String, Map<String, Double>> metrics,
+        String evaluatedOn,
+        long steps,
+        double seconds,
+        double stepsPerSecond,
+        long parameterCount) {}

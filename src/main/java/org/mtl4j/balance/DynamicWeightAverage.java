@@ -9,56 +9,58 @@ import java.util.Arrays;
  * first two epochs use w_k = 1.
  */
 public final class DynamicWeightAverage implements LossWeighting {
-  private final double temperature;
-  private int tasks;
-  private double[] previous;
-  private double[] beforePrevious;
-  private double[] current;
+    private final double temperature;
+    private int tasks;
+    private double[] previous;
+    private double[] beforePrevious;
+    private double[] current;
 
-  /** @param temperature τ (the paper uses 2) */
-  public DynamicWeightAverage(double temperature) {
-    if (!(temperature > 0) || Double.isInfinite(temperature)) {
-      throw new IllegalArgumentException("dwa temperature must be > 0, got " + temperature);
+    /**
+     * @param temperature τ (the paper uses 2)
+     */
+    public DynamicWeightAverage(double temperature) {
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("dwa temperature must be > 0, got " + temperature);
+        }
+        this.temperature = temperature;
     }
-    this.temperature = temperature;
-  }
 
-  @Override
-  public String name() {
-    return "dwa";
-  }
-
-  @Override
-  public void init(int taskCount, long seed) {
-    tasks = taskCount;
-    current = new double[tasks];
-    Arrays.fill(current, 1.0);
-  }
-
-  @Override
-  public void onEpochEnd(int epoch, double[] meanTrainLosses) {
-    beforePrevious = previous;
-    previous = meanTrainLosses.clone();
-    if (beforePrevious == null) {
-      return;
+    @Override
+    public String name() {
+        return "dwa";
     }
-    double[] e = new double[tasks];
-    double sum = 0;
-    for (int t = 0; t < tasks; t++) {
-      double r = previous[t] / beforePrevious[t];
-      if (!Double.isFinite(r)) {
-        r = 1.0; // a task unseen in an epoch, or a zero loss: treat as unchanged
-      }
-      e[t] = Math.exp(r / temperature);
-      sum += e[t];
-    }
-    for (int t = 0; t < tasks; t++) {
-      current[t] = tasks * e[t] / sum;
-    }
-  }
 
-  @Override
-  public double[] weights(double[] losses, boolean[] present) {
-    return current.clone();
-  }
+    @Override
+    public void init(int taskCount, long seed) {
+        tasks = taskCount;
+        current = new double[tasks];
+        Arrays.fill(current, 1.0);
+    }
+
+    @Override
+    public void onEpochEnd(int epoch, double[] meanTrainLosses) {
+        beforePrevious = previous;
+        previous = meanTrainLosses.clone();
+        if (beforePrevious == null) {
+            return;
+        }
+        double[] e = new double[tasks];
+        double sum = 0;
+        for (int t = 0; t < tasks; t++) {
+            double r = previous[t] / beforePrevious[t];
+            if (!Double.isFinite(r)) {
+                r = 1.0; // a task unseen in an epoch, or a zero loss: treat as unchanged
+            }
+            e[t] = Math.exp(r / temperature);
+            sum += e[t];
+        }
+        for (int t = 0; t < tasks; t++) {
+            current[t] = tasks * e[t] / sum;
+        }
+    }
+
+    @Override
+    public double[] weights(double[] losses, boolean[] present) {
+        return current.clone();
+    }
 }

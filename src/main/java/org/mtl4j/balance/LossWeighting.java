@@ -11,38 +11,39 @@ import java.util.List;
  */
 public non-sealed interface LossWeighting extends Balancer {
 
-  /**
-   * Weights for this step.
-   *
-   * @param losses current loss value per task (NaN where the task has no label in the batch)
-   * @param present which tasks have at least one labelled row in the batch
-   */
-  double[] weights(double[] losses, boolean[] present);
+    /**
+     * Weights for this step.
+     *
+     * @param losses current loss value per task (NaN where the task has no label in the batch)
+     * @param present which tasks have at least one labelled row in the batch
+     */
+    double[] weights(double[] losses, boolean[] present);
 
-  /** The scalar to back-propagate and the weight each task received in it. */
-  record Combined(NDArray loss, double[] weights) {}
+    /** The scalar to back-propagate and the weight each task received in it. */
+    record Combined(NDArray loss, double[] weights) {}
 
-  /**
-   * The scalar to back-propagate. {@code losses[t]} is null where task t is absent from the batch.
-   */
-  default Combined combine(NDArray[] losses, double[] lossValues, boolean[] present) {
-    double[] w = weights(lossValues, present);
-    NDArray total = null;
-    for (int t = 0; t < losses.length; t++) {
-      if (!present[t]) {
-        continue;
-      }
-      NDArray term = losses[t].mul((float) w[t]);
-      total = total == null ? term : total.add(term);
+    /**
+     * The scalar to back-propagate. {@code losses[t]} is null where task t is absent from the
+     * batch.
+     */
+    default Combined combine(NDArray[] losses, double[] lossValues, boolean[] present) {
+        double[] w = weights(lossValues, present);
+        NDArray total = null;
+        for (int t = 0; t < losses.length; t++) {
+            if (!present[t]) {
+                continue;
+            }
+            NDArray term = losses[t].mul((float) w[t]);
+            total = total == null ? term : total.add(term);
+        }
+        return new Combined(total, w);
     }
-    return new Combined(total, w);
-  }
 
-  /**
-   * Creates, once before training, the learnable arrays (with gradients enabled) that the trainer
-   * optimises along with the model; none by default.
-   */
-  default List<NDArray> createLearnables(NDManager manager) {
-    return List.of();
-  }
+    /**
+     * Creates, once before training, the learnable arrays (with gradients enabled) that the trainer
+     * optimises along with the model; none by default.
+     */
+    default List<NDArray> createLearnables(NDManager manager) {
+        return List.of();
+    }
 }

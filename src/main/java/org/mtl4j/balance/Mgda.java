@@ -15,88 +15,88 @@ import org.mtl4j.balance.solver.MinNormSolver;
  * coefficients apply to the un-normalised gradients.
  */
 public final class Mgda implements GradientAggregator {
-  /** Gradient normalisation applied before the min-norm solve. */
-  public enum Normalization {
-    NONE,
-    L2,
-    LOSS,
-    LOSS_PLUS;
+    /** Gradient normalisation applied before the min-norm solve. */
+    public enum Normalization {
+        NONE,
+        L2,
+        LOSS,
+        LOSS_PLUS;
 
-    /** Parses none, l2, loss, loss+; null when unknown. */
-    public static Normalization parse(String s) {
-      switch (s.toLowerCase(Locale.ROOT)) {
-        case "none":
-          return NONE;
-        case "l2":
-          return L2;
-        case "loss":
-          return LOSS;
-        case "loss+":
-          return LOSS_PLUS;
-        default:
-          return null;
-      }
+        /** Parses none, l2, loss, loss+; null when unknown. */
+        public static Normalization parse(String s) {
+            switch (s.toLowerCase(Locale.ROOT)) {
+                case "none":
+                    return NONE;
+                case "l2":
+                    return L2;
+                case "loss":
+                    return LOSS;
+                case "loss+":
+                    return LOSS_PLUS;
+                default:
+                    return null;
+            }
+        }
     }
-  }
 
-  private final GradientMode mode;
-  private final Normalization normalization;
+    private final GradientMode mode;
+    private final Normalization normalization;
 
-  public Mgda(GradientMode mode, Normalization normalization) {
-    this.mode = mode;
-    this.normalization = normalization;
-  }
-
-  @Override
-  public String name() {
-    return "mgda";
-  }
-
-  @Override
-  public GradientMode mode() {
-    return mode;
-  }
-
-  @Override
-  public void init(int taskCount, long seed) {}
-
-  @Override
-  public double[] coefficients(double[][] gram, double[] losses) {
-    int n = gram.length;
-    double[] scale = new double[n];
-    for (int t = 0; t < n; t++) {
-      scale[t] = scaleOf(gram[t][t], losses[t]);
+    public Mgda(GradientMode mode, Normalization normalization) {
+        this.mode = mode;
+        this.normalization = normalization;
     }
-    double[][] k = new double[n][n];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < n; j++) {
-        k[i][j] = gram[i][j] / (scale[i] * scale[j]);
-      }
-    }
-    double[] w = MinNormSolver.solve(k).weights();
-    double[] c = new double[n];
-    for (int t = 0; t < n; t++) {
-      c[t] = w[t] / scale[t];
-    }
-    return c;
-  }
 
-  private double scaleOf(double squaredNorm, double loss) {
-    double norm = Math.sqrt(Math.max(squaredNorm, 0));
-    double s;
-    switch (normalization) {
-      case L2:
-        s = norm;
-        break;
-      case LOSS:
-        s = loss;
-        break;
-      case LOSS_PLUS:
-        s = loss * norm;
-        break;
-      default:
-        s = 1;
+    @Override
+    public String name() {
+        return "mgda";
     }
-    return s > 1e-12 && Double.isFinite(s) ? s : 1;
-  }
+
+    @Override
+    public GradientMode mode() {
+        return mode;
+    }
+
+    @Override
+    public void init(int taskCount, long seed) {}
+
+    @Override
+    public double[] coefficients(double[][] gram, double[] losses) {
+        int n = gram.length;
+        double[] scale = new double[n];
+        for (int t = 0; t < n; t++) {
+            scale[t] = scaleOf(gram[t][t], losses[t]);
+        }
+        double[][] k = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                k[i][j] = gram[i][j] / (scale[i] * scale[j]);
+            }
+        }
+        double[] w = MinNormSolver.solve(k).weights();
+        double[] c = new double[n];
+        for (int t = 0; t < n; t++) {
+            c[t] = w[t] / scale[t];
+        }
+        return c;
+    }
+
+    private double scaleOf(double squaredNorm, double loss) {
+        double norm = Math.sqrt(Math.max(squaredNorm, 0));
+        double s;
+        switch (normalization) {
+            case L2:
+                s = norm;
+                break;
+            case LOSS:
+                s = loss;
+                break;
+            case LOSS_PLUS:
+                s = loss * norm;
+                break;
+            default:
+                s = 1;
+        }
+        return s > 1e-12 && Double.isFinite(s) ? s : 1;
+    }
 }

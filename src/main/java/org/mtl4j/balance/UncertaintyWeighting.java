@@ -11,49 +11,49 @@ import java.util.List;
  * same optimiser as the model. The reported weight of task t is exp(−s_t)/2.
  */
 public final class UncertaintyWeighting implements LossWeighting {
-  private NDArray logVariance;
-  private int tasks;
+    private NDArray logVariance;
+    private int tasks;
 
-  @Override
-  public String name() {
-    return "uw";
-  }
-
-  @Override
-  public void init(int taskCount, long seed) {
-    tasks = taskCount;
-  }
-
-  @Override
-  public List<NDArray> createLearnables(NDManager manager) {
-    logVariance = manager.zeros(new ai.djl.ndarray.types.Shape(tasks));
-    logVariance.setRequiresGradient(true);
-    return List.of(logVariance);
-  }
-
-  @Override
-  public double[] weights(double[] losses, boolean[] present) {
-    float[] s = logVariance.toFloatArray();
-    double[] w = new double[tasks];
-    for (int t = 0; t < tasks; t++) {
-      w[t] = Math.exp(-s[t]) / 2;
+    @Override
+    public String name() {
+        return "uw";
     }
-    return w;
-  }
 
-  @Override
-  public Combined combine(NDArray[] losses, double[] lossValues, boolean[] present) {
-    double[] w = weights(lossValues, present);
-    NDArray total = null;
-    for (int t = 0; t < losses.length; t++) {
-      if (!present[t]) {
-        continue;
-      }
-      NDArray s = logVariance.get(t);
-      s.attach(losses[t].getManager()); // keep per-step results out of the long-lived manager
-      NDArray term = losses[t].mul(s.neg().exp()).add(s).div(2f);
-      total = total == null ? term : total.add(term);
+    @Override
+    public void init(int taskCount, long seed) {
+        tasks = taskCount;
     }
-    return new Combined(total, w);
-  }
+
+    @Override
+    public List<NDArray> createLearnables(NDManager manager) {
+        logVariance = manager.zeros(new ai.djl.ndarray.types.Shape(tasks));
+        logVariance.setRequiresGradient(true);
+        return List.of(logVariance);
+    }
+
+    @Override
+    public double[] weights(double[] losses, boolean[] present) {
+        float[] s = logVariance.toFloatArray();
+        double[] w = new double[tasks];
+        for (int t = 0; t < tasks; t++) {
+            w[t] = Math.exp(-s[t]) / 2;
+        }
+        return w;
+    }
+
+    @Override
+    public Combined combine(NDArray[] losses, double[] lossValues, boolean[] present) {
+        double[] w = weights(lossValues, present);
+        NDArray total = null;
+        for (int t = 0; t < losses.length; t++) {
+            if (!present[t]) {
+                continue;
+            }
+            NDArray s = logVariance.get(t);
+            s.attach(losses[t].getManager()); // keep per-step results out of the long-lived manager
+            NDArray term = losses[t].mul(s.neg().exp()).add(s).div(2f);
+            total = total == null ? term : total.add(term);
+        }
+        return new Combined(total, w);
+    }
 }

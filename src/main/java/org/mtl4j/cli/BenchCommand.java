@@ -24,62 +24,91 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Training-step throughput of balancing methods on the demo problem, as JSON. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Time training steps of the demo model for several balancing methods and print"
-        + " JSON: median/p90/mean ms per step and steps per second.")
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description =
+                "Time training steps of the demo model for several balancing methods and print"
+                        + " JSON: median/p90/mean ms per step and steps per second.")
 final class BenchCommand implements Callable<Integer> {
-  @Mixin Main.Common common = new Main.Common();
+    @Mixin Main.Common common = new Main.Common();
 
-  @Option(names = "--methods", split = ",", description = "Methods, optionally with /mode (default: ${DEFAULT-VALUE}).")
-  List<String> methods = List.of("ew", "uw", "pcgrad", "pcgrad/representation", "mgda",
-      "mgda/representation");
+    @Option(
+            names = "--methods",
+            split = ",",
+            description = "Methods, optionally with /mode (default: ${DEFAULT-VALUE}).")
+    List<String> methods =
+            List.of("ew", "uw", "pcgrad", "pcgrad/representation", "mgda", "mgda/representation");
 
-  @Option(names = "--steps", description = "Timed steps per method (default: ${DEFAULT-VALUE}).")
-  int steps = 500;
+    @Option(names = "--steps", description = "Timed steps per method (default: ${DEFAULT-VALUE}).")
+    int steps = 500;
 
-  @Option(names = "--batch-size", description = "Rows per step (default: ${DEFAULT-VALUE}).")
-  int batchSize = 256;
+    @Option(names = "--batch-size", description = "Rows per step (default: ${DEFAULT-VALUE}).")
+    int batchSize = 256;
 
-  @Override
-  public Integer call() {
-    int threads = common.threads == null ? 0 : common.threads;
-    Experiment exp = DemoCommand.experiment("ew", 1, 7, threads);
-    ExperimentConfig c = exp.config();
-    TrainingData data = exp.loadData();
-    Dataset train = data.train().get(0);
-    List<Object> results = new ArrayList<>();
-    for (String m : methods) {
-      String[] parts = m.split("/");
-      Map<String, Object> opts = parts.length > 1 ? Map.of("mode", parts[1]) : Map.of();
-      Engines.start(threads, c.seed());
-      try (NDManager base = NDManager.newBaseManager()) {
-        MultiTaskModel model = new MultiTaskModel(new ModelSpec(data.numericWidth(), List.of(),
-            1, c.model().encoder(), c.model().head()), c.tasks().stream().map(TaskConfig::task).toList());
-        model.initialize(base);
-        StepBenchmark.Result r = StepBenchmark.run(model, base,
-            BalancerRegistry.create(parts[0], Options.of("--methods " + m, opts)), train,
-            batchSize, 50, steps, c.seed());
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("method", m);
-        row.put("median_ms", r.medianMs());
-        row.put("p90_ms", r.p90Ms());
-        row.put("mean_ms", r.meanMs());
-        row.put("steps_per_second", r.stepsPerSecond());
-        row.put("rows_per_second", r.stepsPerSecond() * batchSize);
-        results.add(row);
-        System.err.printf(java.util.Locale.ROOT, "%-24s %7.2f ms/step  %8.1f steps/s%n", m,
-            r.medianMs(), r.stepsPerSecond());
-      }
+    @Override
+    public Integer call() {
+        int threads = common.threads == null ? 0 : common.threads;
+        Experiment exp = DemoCommand.experiment("ew", 1, 7, threads);
+        ExperimentConfig c = exp.config();
+        TrainingData data = exp.loadData();
+        Dataset train = data.train().get(0);
+        List<Object> results = new ArrayList<>();
+        for (String m : methods) {
+            String[] parts = m.split("/");
+            Map<String, Object> opts = parts.length > 1 ? Map.of("mode", parts[1]) : Map.of();
+            Engines.start(threads, c.seed());
+            try (NDManager base = NDManager.newBaseManager()) {
+                MultiTaskModel model =
+                        new MultiTaskModel(
+                                new ModelSpec(
+                                        data.numericWidth(),
+                                        List.of(),
+                                        1,
+                                        c.model().encoder(),
+                                        c.model().head()),
+                                c.tasks().stream().map(TaskConfig::task).toList());
+                model.initialize(base);
+                StepBenchmark.Result r =
+                        StepBenchmark.run(
+                                model,
+                                base,
+                                BalancerRegistry.create(
+                                        parts[0], Options.of("--methods " + m, opts)),
+                                train,
+                                batchSize,
+                                50,
+                                steps,
+                                c.seed());
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("method", m);
+                row.put("median_ms", r.medianMs());
+                row.put("p90_ms", r.p90Ms());
+                row.put("mean_ms", r.meanMs());
+                row.put("steps_per_second", r.stepsPerSecond());
+                row.put("rows_per_second", r.stepsPerSecond() * batchSize);
+                results.add(row);
+                System.err.printf(
+                        java.util.Locale.ROOT,
+                        "%-24s %7.2f ms/step  %8.1f steps/s%n",
+                        m,
+                        r.medianMs(),
+                        r.stepsPerSecond());
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(
+                "problem",
+                "demo: 3 tasks, 100 features, encoder "
+                        + c.model().encoder().hidden()
+                        + ", heads "
+                        + c.model().head().hidden());
+        out.put("batch_size", batchSize);
+        out.put("steps", steps);
+        out.put("threads", Engines.threads());
+        out.put("versions", Versions.all());
+        out.put("results", results);
+        System.out.print(Json.pretty(out));
+        return 0;
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("problem", "demo: 3 tasks, 100 features, encoder " + c.model().encoder().hidden()
-        + ", heads " + c.model().head().hidden());
-    out.put("batch_size", batchSize);
-    out.put("steps", steps);
-    out.put("threads", Engines.threads());
-    out.put("versions", Versions.all());
-    out.put("results", results);
-    System.out.print(Json.pretty(out));
-    return 0;
-  }
 }

@@ -21,46 +21,69 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Re-evaluates a saved model. */
-@Command(name = "eval", mixinStandardHelpOptions = true,
-    description = "Evaluate a saved model: on the run's own test split (rebuilt from its"
-        + " config.yaml and seed), or on a labelled CSV given with --data.")
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description =
+                "Evaluate a saved model: on the run's own test split (rebuilt from its"
+                        + " config.yaml and seed), or on a labelled CSV given with --data.")
 final class EvalCommand implements Callable<Integer> {
-  @Mixin Main.Common common = new Main.Common();
+    @Mixin Main.Common common = new Main.Common();
 
-  @Parameters(index = "0", paramLabel = "RUN_DIR", description = "Run directory written by train.")
-  Path run;
+    @Parameters(
+            index = "0",
+            paramLabel = "RUN_DIR",
+            description = "Run directory written by train.")
+    Path run;
 
-  @Option(names = "--data", paramLabel = "FILE.csv", description = "Labelled CSV with the training feature and label columns.")
-  Path data;
+    @Option(
+            names = "--data",
+            paramLabel = "FILE.csv",
+            description = "Labelled CSV with the training feature and label columns.")
+    Path data;
 
-  @Override
-  public Integer call() {
-    try (Predictor p = Predictor.load(run)) {
-      Dataset ds;
-      String on;
-      if (data != null) {
-        ds = p.labelled(CsvTable.read(data));
-        on = data.getFileName().toString();
-      } else {
-        Path cfg = run.resolve("config.yaml");
-        if (!Files.exists(cfg)) {
-          throw new Mtl4jException(run + ": no config.yaml to rebuild the data from; pass --data FILE.csv");
+    @Override
+    public Integer call() {
+        try (Predictor p = Predictor.load(run)) {
+            Dataset ds;
+            String on;
+            if (data != null) {
+                ds = p.labelled(CsvTable.read(data));
+                on = data.getFileName().toString();
+            } else {
+                Path cfg = run.resolve("config.yaml");
+                if (!Files.exists(cfg)) {
+                    throw new Mtl4jException(
+                            run
+                                    + ": no config.yaml to rebuild the data from; pass --data FILE.csv");
+                }
+                ExperimentConfig c = ConfigLoader.load(cfg);
+                TrainingData d = DataLoader.load(c.data(), c.tasks(), c.seed());
+                ds = d.test() != null ? d.test() : d.validation();
+                on = d.test() != null ? "test" : "validation";
+                if (ds == null) {
+                    throw new Mtl4jException(
+                            run
+                                    + ": the run has no test or validation split; pass --data FILE.csv");
+                }
+            }
+            List<Task> tasks = p.tasks();
+            Evaluator.Evaluation e = p.evaluate(ds);
+            RunResult shown =
+                    new RunResult(
+                            run.getFileName().toString(),
+                            run,
+                            0,
+                            0,
+                            e.byTask(tasks),
+                            on,
+                            0,
+                            0,
+                            0,
+                            p.model().parameterCount());
+            System.out.print(Tables.metrics(shown));
+            System.out.printf("%d rows%n", ds.rows());
         }
-        ExperimentConfig c = ConfigLoader.load(cfg);
-        TrainingData d = DataLoader.load(c.data(), c.tasks(), c.seed());
-        ds = d.test() != null ? d.test() : d.validation();
-        on = d.test() != null ? "test" : "validation";
-        if (ds == null) {
-          throw new Mtl4jException(run + ": the run has no test or validation split; pass --data FILE.csv");
-        }
-      }
-      List<Task> tasks = p.tasks();
-      Evaluator.Evaluation e = p.evaluate(ds);
-      RunResult shown = new RunResult(run.getFileName().toString(), run, 0, 0, e.byTask(tasks), on,
-          0, 0, 0, p.model().parameterCount());
-      System.out.print(Tables.metrics(shown));
-      System.out.printf("%d rows%n", ds.rows());
+        return 0;
     }
-    return 0;
-  }
 }

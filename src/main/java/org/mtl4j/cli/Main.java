@@ -10,89 +10,96 @@ import picocli.CommandLine.Option;
 
 /** The {@code mtl4j} command line. */
 @Command(
-    name = "mtl4j",
-    mixinStandardHelpOptions = true,
-    versionProvider = Main.Version.class,
-    description = "Multi-task learning on the JVM: train several related tasks with one shared model.",
-    subcommands = {
-      DemoCommand.class,
-      TrainCommand.class,
-      EvalCommand.class,
-      PredictCommand.class,
-      CompareCommand.class,
-      MethodsCommand.class,
-      BenchCommand.class
-    })
+        name = "mtl4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description =
+                "Multi-task learning on the JVM: train several related tasks with one shared model.",
+        subcommands = {
+            DemoCommand.class,
+            TrainCommand.class,
+            EvalCommand.class,
+            PredictCommand.class,
+            CompareCommand.class,
+            MethodsCommand.class,
+            BenchCommand.class
+        })
 public final class Main implements Callable<Integer> {
 
-  /** Options every command accepts. */
-  static final class Common {
-    @Option(names = {"-v", "--verbose"}, description = "Show engine log messages and stack traces.")
-    boolean verbose;
+    /** Options every command accepts. */
+    static final class Common {
+        @Option(
+                names = {"-v", "--verbose"},
+                description = "Show engine log messages and stack traces.")
+        boolean verbose;
 
-    @Option(names = "--threads", description = "Engine threads (default: the config's, else one per core).")
-    Integer threads;
-  }
-
-  @Override
-  public Integer call() {
-    CommandLine.usage(this, System.out);
-    return 0;
-  }
-
-  public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
-  }
-
-  /** Runs the CLI and returns its exit code (0 ok, 1 internal error, 2 user error). */
-  public static int run(String[] args, PrintStream out, PrintStream err) {
-    boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
-    configureLogging(verbose);
-    CommandLine cl = new CommandLine(new Main());
-    cl.setOut(new java.io.PrintWriter(out, true));
-    cl.setErr(new java.io.PrintWriter(err, true));
-    cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-      if (ex instanceof Mtl4jException) {
-        err.println("error: " + ex.getMessage());
-        if (verbose) {
-          ex.printStackTrace(err);
-        }
-        return 2;
-      }
-      err.println("internal error: " + ex);
-      if (verbose) {
-        ex.printStackTrace(err);
-      } else {
-        err.println("(run again with --verbose for the stack trace)");
-      }
-      return 1;
-    });
-    return cl.execute(args);
-  }
-
-  /** Engine INFO/WARN noise off by default; everything at INFO with --verbose. */
-  static void configureLogging(boolean verbose) {
-    setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
-    if (!verbose) {
-      setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
-      setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.pytorch.jni.LibUtils", "error");
-      setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.Platform", "error");
+        @Option(
+                names = "--threads",
+                description = "Engine threads (default: the config's, else one per core).")
+        Integer threads;
     }
-    setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
-    setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
-  }
 
-  private static void setIfAbsent(String k, String v) {
-    if (System.getProperty(k) == null) {
-      System.setProperty(k, v);
-    }
-  }
-
-  /** Prints mtl4j's version. */
-  static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() {
-      return new String[] {"mtl4j " + org.mtl4j.run.Versions.mtl4j()};
+    public Integer call() {
+        CommandLine.usage(this, System.out);
+        return 0;
     }
-  }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the CLI and returns its exit code (0 ok, 1 internal error, 2 user error). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        boolean verbose =
+                Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
+        configureLogging(verbose);
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        cl.setExecutionExceptionHandler(
+                (ex, line, parsed) -> {
+                    if (ex instanceof Mtl4jException) {
+                        err.println("error: " + ex.getMessage());
+                        if (verbose) {
+                            ex.printStackTrace(err);
+                        }
+                        return 2;
+                    }
+                    err.println("internal error: " + ex);
+                    if (verbose) {
+                        ex.printStackTrace(err);
+                    } else {
+                        err.println("(run again with --verbose for the stack trace)");
+                    }
+                    return 1;
+                });
+        return cl.execute(args);
+    }
+
+    /** Engine INFO/WARN noise off by default; everything at INFO with --verbose. */
+    static void configureLogging(boolean verbose) {
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+        if (!verbose) {
+            setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+            setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.pytorch.jni.LibUtils", "error");
+            setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.Platform", "error");
+        }
+        setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
+        setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
+    }
+
+    private static void setIfAbsent(String k, String v) {
+        if (System.getProperty(k) == null) {
+            System.setProperty(k, v);
+        }
+    }
+
+    /** Prints mtl4j's version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"mtl4j " + org.mtl4j.run.Versions.mtl4j()};
+        }
+    }
 }

@@ -10,28 +10,43 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Writes every task's predictions for a CSV of feature rows. */
-@Command(name = "predict", mixinStandardHelpOptions = true,
-    description = "Predict every task for each row of a CSV (one forward pass per batch); writes"
-        + " one column, or group of columns, per task.")
+@Command(
+        name = "predict",
+        mixinStandardHelpOptions = true,
+        description =
+                "Predict every task for each row of a CSV (one forward pass per batch); writes"
+                        + " one column, or group of columns, per task.")
 final class PredictCommand implements Callable<Integer> {
-  @Mixin Main.Common common = new Main.Common();
+    @Mixin Main.Common common = new Main.Common();
 
-  @Parameters(index = "0", paramLabel = "RUN_DIR", description = "Run directory written by train.")
-  Path run;
+    @Parameters(
+            index = "0",
+            paramLabel = "RUN_DIR",
+            description = "Run directory written by train.")
+    Path run;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE.csv", description = "Rows with the training feature columns.")
-  Path input;
+    @Option(
+            names = "--input",
+            required = true,
+            paramLabel = "FILE.csv",
+            description = "Rows with the training feature columns.")
+    Path input;
 
-  @Option(names = "--output", required = true, paramLabel = "FILE.csv", description = "Where to write the predictions.")
-  Path output;
+    @Option(
+            names = "--output",
+            required = true,
+            paramLabel = "FILE.csv",
+            description = "Where to write the predictions.")
+    Path output;
 
-  @Override
-  public Integer call() {
-    try (Predictor p = Predictor.load(run)) {
-      CsvTable in = CsvTable.read(input);
-      p.writeCsv(in, output);
-      System.out.printf("wrote %d rows x %d tasks to %s%n", in.rows(), p.tasks().size(), output);
+    @Override
+    public Integer call() {
+        try (Predictor p = Predictor.load(run)) {
+            CsvTable in = CsvTable.read(input);
+            p.writeCsv(in, output);
+            System.out.printf(
+                    "wrote %d rows x %d tasks to %s%n", in.rows(), p.tasks().size(), output);
+        }
+        return 0;
     }
-    return 0;
-  }
 }

@@ -11,26 +11,42 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Trains from a YAML config into a run directory. */
-@Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train a multi-task model from a YAML config into a run directory.")
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = "Train a multi-task model from a YAML config into a run directory.")
 final class TrainCommand implements Callable<Integer> {
-  @Mixin Main.Common common = new Main.Common();
+    @Mixin Main.Common common = new Main.Common();
 
-  @Parameters(index = "0", paramLabel = "CONFIG.yaml", description = "Experiment config.")
-  Path config;
+    @Parameters(index = "0", paramLabel = "CONFIG.yaml", description = "Experiment config.")
+    Path config;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<name>).")
-  Path out;
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Run directory (default: runs/<name>).")
+    Path out;
 
-  @Override
-  public Integer call() {
-    ExperimentConfig c = Cli.withThreads(org.mtl4j.config.ConfigLoader.load(config), common);
-    Path dir = out != null ? out : Path.of("runs", c.name());
-    RunResult r = new Experiment(c).train(dir, new ProgressBar(System.err, System.console() != null, c.name()));
-    System.out.println(Tables.metrics(r));
-    System.out.printf(java.util.Locale.ROOT, "best epoch %d of %d, %d steps in %.1fs (%.1f steps/s), %,d parameters%n",
-        r.bestEpoch(), r.epochsRun(), r.steps(), r.seconds(), r.stepsPerSecond(), r.parameterCount());
-    System.out.println("run directory: " + dir.toAbsolutePath());
-    return 0;
-  }
+    @Override
+    public Integer call() {
+        ExperimentConfig c = Cli.withThreads(org.mtl4j.config.ConfigLoader.load(config), common);
+        Path dir = out != null ? out : Path.of("runs", c.name());
+        RunResult r =
+                new Experiment(c)
+                        .train(
+                                dir,
+                                new ProgressBar(System.err, System.console() != null, c.name()));
+        System.out.println(Tables.metrics(r));
+        System.out.printf(
+                java.util.Locale.ROOT,
+                "best epoch %d of %d, %d steps in %.1fs (%.1f steps/s), %,d parameters%n",
+                r.bestEpoch(),
+                r.epochsRun(),
+                r.steps(),
+                r.seconds(),
+                r.stepsPerSecond(),
+                r.parameterCount());
+        System.out.println("run directory: " + dir.toAbsolutePath());
+        return 0;
+    }
 }

@@ -27,320 +27,466 @@ import org.mtl4j.train.TrainerSpec;
  * docs/config.md}.
  */
 public final class ConfigLoader {
-  private ConfigLoader() {}
+    private ConfigLoader() {}
 
-  /** Reads and validates {@code file}. */
-  public static ExperimentConfig load(Path file) {
-    Options root = YamlReader.read(file);
-    Path base = file.toAbsolutePath().getParent();
-    return fromOptions(root, base);
-  }
+    /** Reads and validates {@code file}. */
+    public static ExperimentConfig load(Path file) {
+        Options root = YamlReader.read(file);
+        Path base = file.toAbsolutePath().getParent();
+        return fromOptions(root, base);
+    }
 
-  /** Validates parsed options; relative paths are resolved against {@code base}. */
-  public static ExperimentConfig fromOptions(Options root, Path base) {
-    String name = root.getString("name", "experiment");
-    long seed = (long) root.getDouble("seed", 42);
-    int threads = root.getInt("threads", 0);
-    Options data = require(root, "data");
-    List<TaskConfig> tasks = tasks(root, base);
-    DataConfig dataConfig = data(data, base, tasks);
-    ModelConfig model = model(root.getSection("model"));
-    String method = "ew";
-    Map<String, Object> balancerOptions = new LinkedHashMap<>();
-    Object b = root.values().get("balancer");
-    if (b instanceof Options bo) {
-      root.getSection("balancer");
-      method = bo.getString("method", null);
-      if (method == null) {
-        throw new Mtl4jException(root.at("balancer") + ": give the method, e.g. method: pcgrad");
-      }
-      bo.values().forEach((k, v) -> {
-        if (!k.equals("method")) {
-          balancerOptions.put(k, v);
+    /** Validates parsed options; relative paths are resolved against {@code base}. */
+    public static ExperimentConfig fromOptions(Options root, Path base) {
+        String name = root.getString("name", "experiment");
+        long seed = (long) root.getDouble("seed", 42);
+        int threads = root.getInt("threads", 0);
+        Options data = require(root, "data");
+        List<TaskConfig> tasks = tasks(root, base);
+        DataConfig dataConfig = data(data, base, tasks);
+        ModelConfig model = model(root.getSection("model"));
+        String method = "ew";
+        Map<String, Object> balancerOptions = new LinkedHashMap<>();
+        Object b = root.values().get("balancer");
+        if (b instanceof Options bo) {
+            root.getSection("balancer");
+            method = bo.getString("method", null);
+            if (method == null) {
+                throw new Mtl4jException(
+                        root.at("balancer") + ": give the method, e.g. method: pcgrad");
+            }
+            bo.values()
+                    .forEach(
+                            (k, v) -> {
+                                if (!k.equals("method")) {
+                                    balancerOptions.put(k, v);
+                                }
+                            });
+            // validate now, so a bad option is reported with its line before any data is read
+            org.mtl4j.balance.Balancer bal =
+                    org.mtl4j.balance.BalancerRegistry.create(method, bo.without("method"));
+            guard(
+                    bo,
+                    () -> {
+                        bal.init(tasks.size(), seed);
+                        return bal;
+                    });
+        } else if (b != null) {
+            method = root.getString("balancer", "ew");
+            org.mtl4j.balance.BalancerRegistry.create(
+                    method, Options.of(root.at("balancer"), Map.of()));
         }
-      });
-      // validate now, so a bad option is reported with its line before any data is read
-      org.mtl4j.balance.Balancer bal =
-          org.mtl4j.balance.BalancerRegistry.create(method, bo.without("method"));
-      guard(bo, () -> {
-        bal.init(tasks.size(), seed);
-        return bal;
-      });
-    } else if (b != null) {
-      method = root.getString("balancer", "ew");
-      org.mtl4j.balance.BalancerRegistry.create(method, Options.of(root.at("balancer"), Map.of()));
-    }
-    TrainerSpec trainer = trainer(root.getSection("trainer"));
-    root.finish();
-    try {
-      return new ExperimentConfig(name, seed, dataConfig, tasks, model, method, balancerOptions,
-          trainer, threads);
-    } catch (IllegalArgumentException e) {
-      throw new Mtl4jException(root.where() + " " + e.getMessage(), e);
-    }
-  }
-
-  private static Options require(Options o, String key) {
-    Options s = o.getSection(key);
-    if (s == null) {
-      throw new Mtl4jException(Options.join(o.where(), key) + ": missing; see examples/ for samples");
-    }
-    return s;
-  }
-
-  private static DataConfig data(Options d, Path base, List<TaskConfig> tasks) {
-    double val = d.getDouble("validation_fraction", 0.1);
-    double test = d.getDouble("test_fraction", 0.1);
-    Options syn = d.getSection("synthetic");
-    DataConfig out;
-    if (syn != null) {
-      out = guard(syn, () -> new DataConfig.Synthetic(
-          new SyntheticMmoe.Spec(syn.getInt("tasks", tasks.size()), syn.getDouble("rho", 0.5),
-              syn.getInt("rows", 10000), syn.getInt("features", 100), syn.getInt("sin_terms", 10),
-              syn.getDouble("scale", 1.0), syn.getDouble("noise_variance", 0.01),
-              syn.getBoolean("separate_inputs", false)), val, test));
-      syn.finish();
-      d.finish();
-      return out;
-    }
-    Path train = path(d, "train", base);
-    boolean perTask = tasks.stream().allMatch(t -> t.train() != null);
-    if (train == null && !perTask) {
-      throw new Mtl4jException(d.where() + ": give either synthetic: {...} or train: FILE.csv"
-          + " (or a train: file for every task)");
-    }
-    List<String> numeric = orEmpty(d.getStringList("numeric"));
-    List<String> categorical = orEmpty(d.getStringList("categorical"));
-    if (numeric.isEmpty() && categorical.isEmpty()) {
-      throw new Mtl4jException(d.where() + ": list the feature columns under numeric: [...]"
-          + " and/or categorical: [...]");
-    }
-    out = new DataConfig.Csv(train, path(d, "validation", base), path(d, "test", base), val, test,
-        numeric, categorical);
-    d.finish();
-    return out;
-  }
-
-  private static List<TaskConfig> tasks(Options root, Path base) {
-    List<Object> list = root.getList("tasks");
-    if (list == null || list.isEmpty()) {
-      throw new Mtl4jException(root.where() + " tasks: missing; declare at least one task,"
-          + " e.g. tasks: [{name: price, type: regression, label: price}]");
-    }
-    List<TaskConfig> out = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    for (int i = 0; i < list.size(); i++) {
-      if (!(list.get(i) instanceof Options t)) {
-        throw new Mtl4jException(Options.join(root.where(), "tasks[" + i + "]")
-            + ": each task is a mapping with name, type and label");
-      }
-      TaskConfig tc = task(t, base);
-      if (!names.add(tc.task().name())) {
-        throw new Mtl4jException(t.at("name") + ": duplicate task name \"" + tc.task().name() + "\"");
-      }
-      out.add(tc);
-    }
-    return out;
-  }
-
-  private static TaskConfig task(Options t, Path base) {
-    String name = t.getString("name", null);
-    if (name == null) {
-      throw new Mtl4jException(t.where() + ": task without a name");
-    }
-    String type = t.getString("type", null);
-    List<String> labels = t.has("labels") ? t.getStringList("labels") : null;
-    String label = t.getString("label", null);
-    if (labels == null) {
-      labels = label == null ? List.of() : List.of(label);
-    }
-    Object classes = t.values().get("classes");
-    List<String> classNames = classes instanceof List ? t.getStringList("classes") : List.of();
-    TaskType tt = guard(t, () -> type(t, type, classes, classNames, t.has("labels") ? t.getStringList("labels") : null));
-    String lossName = t.getString("loss", null);
-    LossKind loss = null;
-    if (lossName != null && (loss = LossKind.parse(lossName)) == null) {
-      throw new Mtl4jException(t.at("loss") + ": unknown loss \"" + lossName + "\"; allowed for "
-          + tt.typeName() + ": " + tt.allowedLosses().stream().map(LossKind::configName).toList());
-    }
-    List<String> metrics = t.getStringList("metrics");
-    List<String> delta = t.getStringList("delta_metrics");
-    List<String> dims = tt instanceof TaskType.Multiclass && !classNames.isEmpty() ? classNames
-        : (tt instanceof TaskType.Regression || tt instanceof TaskType.Multilabel)
-            && labels.size() == tt.outputWidth() && labels.size() > 1 ? labels : null;
-    LossKind lossKind = loss;
-    Task task = guard(t, () -> new Task(name, tt, lossKind, metrics, delta, dims));
-    for (String m : task.metrics()) {
-      if (!org.mtl4j.eval.Metrics.knownFor(tt).contains(m)) {
-        throw new Mtl4jException(t.at("metrics") + ": metric \"" + m + "\" does not apply to a "
-            + tt.typeName() + " task; known: " + org.mtl4j.eval.Metrics.knownFor(tt));
-      }
-    }
-    for (String m : task.deltaMetrics()) {
-      if (!task.metrics().contains(m)) {
-        throw new Mtl4jException(t.at("delta_metrics") + ": \"" + m + "\" is not among the task's"
-            + " metrics " + task.metrics());
-      }
-    }
-    TaskConfig tc = new TaskConfig(task, labels, classNames, path(t, "train", base),
-        path(t, "validation", base), path(t, "test", base));
-    t.finish();
-    return tc;
-  }
-
-  private static TaskType type(Options t, String type, Object classes, List<String> classNames,
-      List<String> labels) {
-    if (type == null) {
-      throw new Mtl4jException(t.where() + ": missing type; use binary, multiclass, multilabel"
-          + " or regression");
-    }
-    switch (type) {
-      case "binary":
-        return new TaskType.Binary();
-      case "multiclass":
-        if (classes == null) {
-          throw new Mtl4jException(t.where() + ": a multiclass task needs classes: K (a count) or"
-              + " classes: [names]");
+        TrainerSpec trainer = trainer(root.getSection("trainer"));
+        root.finish();
+        try {
+            return new ExperimentConfig(
+                    name,
+                    seed,
+                    dataConfig,
+                    tasks,
+                    model,
+                    method,
+                    balancerOptions,
+                    trainer,
+                    threads);
+        } catch (IllegalArgumentException e) {
+            throw new Mtl4jException(root.where() + " " + e.getMessage(), e);
         }
-        return new TaskType.Multiclass(classNames.isEmpty() ? t.getInt("classes", 0) : classNames.size());
-      case "multilabel":
-        if (labels == null || labels.isEmpty()) {
-          throw new Mtl4jException(t.where() + ": a multilabel task needs labels: [col1, col2, ...]");
+    }
+
+    private static Options require(Options o, String key) {
+        Options s = o.getSection(key);
+        if (s == null) {
+            throw new Mtl4jException(
+                    Options.join(o.where(), key) + ": missing; see examples/ for samples");
         }
-        return new TaskType.Multilabel(labels.size());
-      case "regression":
-        return new TaskType.Regression(labels == null || labels.isEmpty() ? 1 : labels.size());
-      default:
-        throw new Mtl4jException(t.at("type") + ": unknown task type \"" + type
-            + "\"; use binary, multiclass, multilabel or regression");
+        return s;
     }
-  }
 
-  private static ModelConfig model(Options m) {
-    if (m == null) {
-      return ModelConfig.defaults();
-    }
-    ModelConfig d = ModelConfig.defaults();
-    MlpSpec enc = mlp(m.getSection("encoder"), d.encoder());
-    MlpSpec head = mlp(m.getSection("head"), d.head());
-    int emb = m.getInt("embedding_dim", d.embeddingDim());
-    m.finish();
-    return guard(m, () -> new ModelConfig(enc, head, emb));
-  }
-
-  private static MlpSpec mlp(Options o, MlpSpec dflt) {
-    if (o == null) {
-      return dflt;
-    }
-    String type = o.getString("type", "mlp");
-    if (!type.equals("mlp")) {
-      throw new Mtl4jException(o.at("type") + ": unknown encoder \"" + type + "\"; available: mlp");
-    }
-    List<Object> hidden = o.getList("hidden");
-    List<Integer> widths = new ArrayList<>();
-    if (hidden != null) {
-      for (Object h : hidden) {
-        if (!(h instanceof Long l) || l < 1 || l > 1_000_000) {
-          throw new Mtl4jException(o.at("hidden") + ": layer widths must be positive integers, got " + h);
+    private static DataConfig data(Options d, Path base, List<TaskConfig> tasks) {
+        double val = d.getDouble("validation_fraction", 0.1);
+        double test = d.getDouble("test_fraction", 0.1);
+        Options syn = d.getSection("synthetic");
+        DataConfig out;
+        if (syn != null) {
+            out =
+                    guard(
+                            syn,
+                            () ->
+                                    new DataConfig.Synthetic(
+                                            new SyntheticMmoe.Spec(
+                                                    syn.getInt("tasks", tasks.size()),
+                                                    syn.getDouble("rho", 0.5),
+                                                    syn.getInt("rows", 10000),
+                                                    syn.getInt("features", 100),
+                                                    syn.getInt("sin_terms", 10),
+                                                    syn.getDouble("scale", 1.0),
+                                                    syn.getDouble("noise_variance", 0.01),
+                                                    syn.getBoolean("separate_inputs", false)),
+                                            val,
+                                            test));
+            syn.finish();
+            d.finish();
+            return out;
         }
-        widths.add(l.intValue());
-      }
+        Path train = path(d, "train", base);
+        boolean perTask = tasks.stream().allMatch(t -> t.train() != null);
+        if (train == null && !perTask) {
+            throw new Mtl4jException(
+                    d.where()
+                            + ": give either synthetic: {...} or train: FILE.csv"
+                            + " (or a train: file for every task)");
+        }
+        List<String> numeric = orEmpty(d.getStringList("numeric"));
+        List<String> categorical = orEmpty(d.getStringList("categorical"));
+        if (numeric.isEmpty() && categorical.isEmpty()) {
+            throw new Mtl4jException(
+                    d.where()
+                            + ": list the feature columns under numeric: [...]"
+                            + " and/or categorical: [...]");
+        }
+        out =
+                new DataConfig.Csv(
+                        train,
+                        path(d, "validation", base),
+                        path(d, "test", base),
+                        val,
+                        test,
+                        numeric,
+                        categorical);
+        d.finish();
+        return out;
     }
-    String act = o.getString("activation", "relu");
-    Activation a = Activation.parse(act);
-    if (a == null) {
-      throw new Mtl4jException(o.at("activation") + ": unknown \"" + act + "\"; use one of " + Activation.names());
+
+    private static List<TaskConfig> tasks(Options root, Path base) {
+        List<Object> list = root.getList("tasks");
+        if (list == null || list.isEmpty()) {
+            throw new Mtl4jException(
+                    root.where()
+                            + " tasks: missing; declare at least one task,"
+                            + " e.g. tasks: [{name: price, type: regression, label: price}]");
+        }
+        List<TaskConfig> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof Options t)) {
+                throw new Mtl4jException(
+                        Options.join(root.where(), "tasks[" + i + "]")
+                                + ": each task is a mapping with name, type and label");
+            }
+            TaskConfig tc = task(t, base);
+            if (!names.add(tc.task().name())) {
+                throw new Mtl4jException(
+                        t.at("name") + ": duplicate task name \"" + tc.task().name() + "\"");
+            }
+            out.add(tc);
+        }
+        return out;
     }
-    String normName = o.getString("norm", "none");
-    Norm norm = Norm.parse(normName);
-    if (norm == null) {
-      throw new Mtl4jException(o.at("norm") + ": unknown \"" + normName + "\"; use none, batch or layer");
+
+    private static TaskConfig task(Options t, Path base) {
+        String name = t.getString("name", null);
+        if (name == null) {
+            throw new Mtl4jException(t.where() + ": task without a name");
+        }
+        String type = t.getString("type", null);
+        List<String> labels = t.has("labels") ? t.getStringList("labels") : null;
+        String label = t.getString("label", null);
+        if (labels == null) {
+            labels = label == null ? List.of() : List.of(label);
+        }
+        Object classes = t.values().get("classes");
+        List<String> classNames = classes instanceof List ? t.getStringList("classes") : List.of();
+        TaskType tt =
+                guard(
+                        t,
+                        () ->
+                                type(
+                                        t,
+                                        type,
+                                        classes,
+                                        classNames,
+                                        t.has("labels") ? t.getStringList("labels") : null));
+        String lossName = t.getString("loss", null);
+        LossKind loss = null;
+        if (lossName != null && (loss = LossKind.parse(lossName)) == null) {
+            throw new Mtl4jException(
+                    t.at("loss")
+                            + ": unknown loss \""
+                            + lossName
+                            + "\"; allowed for "
+                            + tt.typeName()
+                            + ": "
+                            + tt.allowedLosses().stream().map(LossKind::configName).toList());
+        }
+        List<String> metrics = t.getStringList("metrics");
+        List<String> delta = t.getStringList("delta_metrics");
+        List<String> dims =
+                tt instanceof TaskType.Multiclass && !classNames.isEmpty()
+                        ? classNames
+                        : (tt instanceof TaskType.Regression || tt instanceof TaskType.Multilabel)
+                                        && labels.size() == tt.outputWidth()
+                                        && labels.size() > 1
+                                ? labels
+                                : null;
+        LossKind lossKind = loss;
+        Task task = guard(t, () -> new Task(name, tt, lossKind, metrics, delta, dims));
+        for (String m : task.metrics()) {
+            if (!org.mtl4j.eval.Metrics.knownFor(tt).contains(m)) {
+                throw new Mtl4jException(
+                        t.at("metrics")
+                                + ": metric \""
+                                + m
+                                + "\" does not apply to a "
+                                + tt.typeName()
+                                + " task; known: "
+                                + org.mtl4j.eval.Metrics.knownFor(tt));
+            }
+        }
+        for (String m : task.deltaMetrics()) {
+            if (!task.metrics().contains(m)) {
+                throw new Mtl4jException(
+                        t.at("delta_metrics")
+                                + ": \""
+                                + m
+                                + "\" is not among the task's"
+                                + " metrics "
+                                + task.metrics());
+            }
+        }
+        TaskConfig tc =
+                new TaskConfig(
+                        task,
+                        labels,
+                        classNames,
+                        path(t, "train", base),
+                        path(t, "validation", base),
+                        path(t, "test", base));
+        t.finish();
+        return tc;
     }
-    double dropout = o.getDouble("dropout", 0);
-    o.finish();
-    return guard(o, () -> new MlpSpec(hidden == null ? dflt.hidden() : widths, a, dropout, norm));
-  }
 
-  private static TrainerSpec trainer(Options o) {
-    TrainerSpec d = TrainerSpec.defaults(20, 128, 1e-3);
-    if (o == null) {
-      return d;
+    private static TaskType type(
+            Options t, String type, Object classes, List<String> classNames, List<String> labels) {
+        if (type == null) {
+            throw new Mtl4jException(
+                    t.where()
+                            + ": missing type; use binary, multiclass, multilabel"
+                            + " or regression");
+        }
+        switch (type) {
+            case "binary":
+                return new TaskType.Binary();
+            case "multiclass":
+                if (classes == null) {
+                    throw new Mtl4jException(
+                            t.where()
+                                    + ": a multiclass task needs classes: K (a count) or"
+                                    + " classes: [names]");
+                }
+                return new TaskType.Multiclass(
+                        classNames.isEmpty() ? t.getInt("classes", 0) : classNames.size());
+            case "multilabel":
+                if (labels == null || labels.isEmpty()) {
+                    throw new Mtl4jException(
+                            t.where() + ": a multilabel task needs labels: [col1, col2, ...]");
+                }
+                return new TaskType.Multilabel(labels.size());
+            case "regression":
+                return new TaskType.Regression(
+                        labels == null || labels.isEmpty() ? 1 : labels.size());
+            default:
+                throw new Mtl4jException(
+                        t.at("type")
+                                + ": unknown task type \""
+                                + type
+                                + "\"; use binary, multiclass, multilabel or regression");
+        }
     }
-    OptimizerSpec opt = optimizer(o);
-    ScheduleSpec schedule = schedule(o);
-    SamplerSpec sampler = sampler(o);
-    TrainerSpec spec = guard(o, () -> new TrainerSpec(o.getInt("epochs", d.epochs()),
-        o.getInt("batch_size", d.batchSize()), opt, schedule, o.getDouble("clip_norm", 0),
-        o.getString("select", "loss"), o.getInt("patience", 0), o.getInt("checkpoint_every", 0),
-        o.getInt("log_every", d.logEvery()), sampler, o.getInt("eval_batch_size", d.evalBatchSize())));
-    o.finish();
-    return spec;
-  }
 
-  private static OptimizerSpec optimizer(Options o) {
-    double lr = o.getDouble("lr", 1e-3);
-    Object v = o.values().get("optimizer");
-    Options opt = v instanceof Options x ? o.getSection("optimizer") : null;
-    String type = opt != null ? opt.getString("type", "adam") : o.getString("optimizer", "adam");
-    OptimizerSpec.Kind kind = OptimizerSpec.Kind.parse(type);
-    if (kind == null) {
-      throw new Mtl4jException(o.at("optimizer") + ": unknown optimizer \"" + type + "\"; use adam, adamw or sgd");
+    private static ModelConfig model(Options m) {
+        if (m == null) {
+            return ModelConfig.defaults();
+        }
+        ModelConfig d = ModelConfig.defaults();
+        MlpSpec enc = mlp(m.getSection("encoder"), d.encoder());
+        MlpSpec head = mlp(m.getSection("head"), d.head());
+        int emb = m.getInt("embedding_dim", d.embeddingDim());
+        m.finish();
+        return guard(m, () -> new ModelConfig(enc, head, emb));
     }
-    Options p = opt != null ? opt : Options.of(o.where(), Map.of());
-    double wdDefault = kind == OptimizerSpec.Kind.ADAMW ? 0.01 : 0;
-    OptimizerSpec spec = guard(p, () -> new OptimizerSpec(kind, p.getDouble("lr", lr),
-        p.getDouble("weight_decay", wdDefault), p.getDouble("beta1", 0.9), p.getDouble("beta2", 0.999),
-        p.getDouble("eps", 1e-8), p.getDouble("momentum", kind == OptimizerSpec.Kind.SGD ? 0.9 : 0)));
-    p.finish();
-    return spec;
-  }
 
-  private static ScheduleSpec schedule(Options o) {
-    Object v = o.values().get("schedule");
-    Options s = v instanceof Options ? o.getSection("schedule") : null;
-    String type = s != null ? s.getString("type", "constant") : o.getString("schedule", "constant");
-    ScheduleSpec.Kind kind = ScheduleSpec.Kind.parse(type);
-    if (kind == null) {
-      throw new Mtl4jException(o.at("schedule") + ": unknown schedule \"" + type + "\"; use constant, step or cosine");
+    private static MlpSpec mlp(Options o, MlpSpec dflt) {
+        if (o == null) {
+            return dflt;
+        }
+        String type = o.getString("type", "mlp");
+        if (!type.equals("mlp")) {
+            throw new Mtl4jException(
+                    o.at("type") + ": unknown encoder \"" + type + "\"; available: mlp");
+        }
+        List<Object> hidden = o.getList("hidden");
+        List<Integer> widths = new ArrayList<>();
+        if (hidden != null) {
+            for (Object h : hidden) {
+                if (!(h instanceof Long l) || l < 1 || l > 1_000_000) {
+                    throw new Mtl4jException(
+                            o.at("hidden") + ": layer widths must be positive integers, got " + h);
+                }
+                widths.add(l.intValue());
+            }
+        }
+        String act = o.getString("activation", "relu");
+        Activation a = Activation.parse(act);
+        if (a == null) {
+            throw new Mtl4jException(
+                    o.at("activation")
+                            + ": unknown \""
+                            + act
+                            + "\"; use one of "
+                            + Activation.names());
+        }
+        String normName = o.getString("norm", "none");
+        Norm norm = Norm.parse(normName);
+        if (norm == null) {
+            throw new Mtl4jException(
+                    o.at("norm") + ": unknown \"" + normName + "\"; use none, batch or layer");
+        }
+        double dropout = o.getDouble("dropout", 0);
+        o.finish();
+        return guard(
+                o, () -> new MlpSpec(hidden == null ? dflt.hidden() : widths, a, dropout, norm));
     }
-    Options p = s != null ? s : Options.of(o.where(), Map.of());
-    ScheduleSpec spec = guard(p, () -> new ScheduleSpec(kind, p.getInt("warmup_steps", 0),
-        p.getInt("step_every", 1000), p.getDouble("gamma", 0.1), p.getDouble("min_factor", 0)));
-    p.finish();
-    return spec;
-  }
 
-  private static SamplerSpec sampler(Options o) {
-    Object v = o.values().get("sampler");
-    Options s = v instanceof Options ? o.getSection("sampler") : null;
-    String type = s != null ? s.getString("type", "round_robin") : o.getString("sampler", "round_robin");
-    SamplerSpec.Kind kind = switch (type) {
-      case "round_robin" -> SamplerSpec.Kind.ROUND_ROBIN;
-      case "proportional" -> SamplerSpec.Kind.PROPORTIONAL;
-      case "temperature" -> SamplerSpec.Kind.TEMPERATURE;
-      default -> throw new Mtl4jException(o.at("sampler") + ": unknown sampler \"" + type
-          + "\"; use round_robin, proportional or temperature");
-    };
-    Options p = s != null ? s : Options.of(o.where(), Map.of());
-    SamplerSpec spec = guard(p, () -> new SamplerSpec(kind, p.getDouble("temperature", 2.0)));
-    p.finish();
-    return spec;
-  }
-
-  private static Path path(Options o, String key, Path base) {
-    String s = o.getString(key, null);
-    return s == null ? null : base.resolve(s).normalize();
-  }
-
-  private static List<String> orEmpty(List<String> l) {
-    return l == null ? List.of() : l;
-  }
-
-  private static <T> T guard(Options where, java.util.function.Supplier<T> f) {
-    try {
-      return f.get();
-    } catch (IllegalArgumentException e) {
-      throw new Mtl4jException(where.where() + ": " + e.getMessage(), e);
+    private static TrainerSpec trainer(Options o) {
+        TrainerSpec d = TrainerSpec.defaults(20, 128, 1e-3);
+        if (o == null) {
+            return d;
+        }
+        OptimizerSpec opt = optimizer(o);
+        ScheduleSpec schedule = schedule(o);
+        SamplerSpec sampler = sampler(o);
+        TrainerSpec spec =
+                guard(
+                        o,
+                        () ->
+                                new TrainerSpec(
+                                        o.getInt("epochs", d.epochs()),
+                                        o.getInt("batch_size", d.batchSize()),
+                                        opt,
+                                        schedule,
+                                        o.getDouble("clip_norm", 0),
+                                        o.getString("select", "loss"),
+                                        o.getInt("patience", 0),
+                                        o.getInt("checkpoint_every", 0),
+                                        o.getInt("log_every", d.logEvery()),
+                                        sampler,
+                                        o.getInt("eval_batch_size", d.evalBatchSize())));
+        o.finish();
+        return spec;
     }
-  }
+
+    private static OptimizerSpec optimizer(Options o) {
+        double lr = o.getDouble("lr", 1e-3);
+        Object v = o.values().get("optimizer");
+        Options opt = v instanceof Options x ? o.getSection("optimizer") : null;
+        String type =
+                opt != null ? opt.getString("type", "adam") : o.getString("optimizer", "adam");
+        OptimizerSpec.Kind kind = OptimizerSpec.Kind.parse(type);
+        if (kind == null) {
+            throw new Mtl4jException(
+                    o.at("optimizer")
+                            + ": unknown optimizer \""
+                            + type
+                            + "\"; use adam, adamw or sgd");
+        }
+        Options p = opt != null ? opt : Options.of(o.where(), Map.of());
+        double wdDefault = kind == OptimizerSpec.Kind.ADAMW ? 0.01 : 0;
+        OptimizerSpec spec =
+                guard(
+                        p,
+                        () ->
+                                new OptimizerSpec(
+                                        kind,
+                                        p.getDouble("lr", lr),
+                                        p.getDouble("weight_decay", wdDefault),
+                                        p.getDouble("beta1", 0.9),
+                                        p.getDouble("beta2", 0.999),
+                                        p.getDouble("eps", 1e-8),
+                                        p.getDouble(
+                                                "momentum",
+                                                kind == OptimizerSpec.Kind.SGD ? 0.9 : 0)));
+        p.finish();
+        return spec;
+    }
+
+    private static ScheduleSpec schedule(Options o) {
+        Object v = o.values().get("schedule");
+        Options s = v instanceof Options ? o.getSection("schedule") : null;
+        String type =
+                s != null ? s.getString("type", "constant") : o.getString("schedule", "constant");
+        ScheduleSpec.Kind kind = ScheduleSpec.Kind.parse(type);
+        if (kind == null) {
+            throw new Mtl4jException(
+                    o.at("schedule")
+                            + ": unknown schedule \""
+                            + type
+                            + "\"; use constant, step or cosine");
+        }
+        Options p = s != null ? s : Options.of(o.where(), Map.of());
+        ScheduleSpec spec =
+                guard(
+                        p,
+                        () ->
+                                new ScheduleSpec(
+                                        kind,
+                                        p.getInt("warmup_steps", 0),
+                                        p.getInt("step_every", 1000),
+                                        p.getDouble("gamma", 0.1),
+                                        p.getDouble("min_factor", 0)));
+        p.finish();
+        return spec;
+    }
+
+    private static SamplerSpec sampler(Options o) {
+        Object v = o.values().get("sampler");
+        Options s = v instanceof Options ? o.getSection("sampler") : null;
+        String type =
+                s != null
+                        ? s.getString("type", "round_robin")
+                        : o.getString("sampler", "round_robin");
+        SamplerSpec.Kind kind =
+                switch (type) {
+                    case "round_robin" -> SamplerSpec.Kind.ROUND_ROBIN;
+                    case "proportional" -> SamplerSpec.Kind.PROPORTIONAL;
+                    case "temperature" -> SamplerSpec.Kind.TEMPERATURE;
+                    default ->
+                            throw new Mtl4jException(
+                                    o.at("sampler")
+                                            + ": unknown sampler \""
+                                            + type
+                                            + "\"; use round_robin, proportional or temperature");
+                };
+        Options p = s != null ? s : Options.of(o.where(), Map.of());
+        SamplerSpec spec = guard(p, () -> new SamplerSpec(kind, p.getDouble("temperature", 2.0)));
+        p.finish();
+        return spec;
+    }
+
+    private static Path path(Options o, String key, Path base) {
+        String s = o.getString(key, null);
+        return s == null ? null : base.resolve(s).normalize();
+    }
+
+    private static List<String> orEmpty(List<String> l) {
+        return l == null ? List.of() : l;
+    }
+
+    private static <T> T guard(Options where, java.util.function.Supplier<T> f) {
+        try {
+            return f.get();
+        } catch (IllegalArgumentException e) {
+            throw new Mtl4jException(where.where() + ": " + e.getMessage(), e);
+        }
+    }
 }

@@ -13,140 +13,141 @@ import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * Writes an {@link ExperimentConfig} back as YAML with every default filled in: the resolved
- * config stored in each run directory, which {@code mtl4j train} accepts as input.
+ * Writes an {@link ExperimentConfig} back as YAML with every default filled in: the resolved config
+ * stored in each run directory, which {@code mtl4j train} accepts as input.
  */
 public final class ConfigWriter {
-  private ConfigWriter() {}
+    private ConfigWriter() {}
 
-  public static String toYaml(ExperimentConfig c) {
-    DumperOptions o = new DumperOptions();
-    o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-    o.setIndent(2);
-    o.setPrettyFlow(true);
-    return "# resolved mtl4j config: every default made explicit\n" + new Yaml(o).dump(toMap(c));
-  }
-
-  public static Map<String, Object> toMap(ExperimentConfig c) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", c.name());
-    m.put("seed", c.seed());
-    m.put("threads", c.threads());
-    m.put("data", data(c.data()));
-    List<Object> tasks = new ArrayList<>();
-    for (TaskConfig t : c.tasks()) {
-      tasks.add(task(t));
+    public static String toYaml(ExperimentConfig c) {
+        DumperOptions o = new DumperOptions();
+        o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        o.setIndent(2);
+        o.setPrettyFlow(true);
+        return "# resolved mtl4j config: every default made explicit\n"
+                + new Yaml(o).dump(toMap(c));
     }
-    m.put("tasks", tasks);
-    Map<String, Object> model = new LinkedHashMap<>();
-    model.put("encoder", mlp(c.model().encoder()));
-    model.put("head", mlp(c.model().head()));
-    model.put("embedding_dim", c.model().embeddingDim());
-    m.put("model", model);
-    Map<String, Object> b = new LinkedHashMap<>();
-    b.put("method", c.balancer());
-    b.putAll(c.balancerOptions());
-    m.put("balancer", b);
-    m.put("trainer", trainer(c.trainer()));
-    return m;
-  }
 
-  private static Map<String, Object> data(DataConfig d) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    if (d instanceof DataConfig.Synthetic s) {
-      SyntheticMmoe.Spec p = s.spec();
-      Map<String, Object> syn = new LinkedHashMap<>();
-      syn.put("tasks", p.tasks());
-      syn.put("rho", p.rho());
-      syn.put("rows", p.rows());
-      syn.put("features", p.features());
-      syn.put("sin_terms", p.sinTerms());
-      syn.put("scale", p.scale());
-      syn.put("noise_variance", p.noiseVariance());
-      syn.put("separate_inputs", p.separateInputs());
-      m.put("synthetic", syn);
-      m.put("validation_fraction", s.validationFraction());
-      m.put("test_fraction", s.testFraction());
-    } else {
-      DataConfig.Csv c = (DataConfig.Csv) d;
-      putPath(m, "train", c.train());
-      putPath(m, "validation", c.validation());
-      putPath(m, "test", c.test());
-      m.put("validation_fraction", c.validationFraction());
-      m.put("test_fraction", c.testFraction());
-      m.put("numeric", c.numeric());
-      m.put("categorical", c.categorical());
+    public static Map<String, Object> toMap(ExperimentConfig c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", c.name());
+        m.put("seed", c.seed());
+        m.put("threads", c.threads());
+        m.put("data", data(c.data()));
+        List<Object> tasks = new ArrayList<>();
+        for (TaskConfig t : c.tasks()) {
+            tasks.add(task(t));
+        }
+        m.put("tasks", tasks);
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("encoder", mlp(c.model().encoder()));
+        model.put("head", mlp(c.model().head()));
+        model.put("embedding_dim", c.model().embeddingDim());
+        m.put("model", model);
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("method", c.balancer());
+        b.putAll(c.balancerOptions());
+        m.put("balancer", b);
+        m.put("trainer", trainer(c.trainer()));
+        return m;
     }
-    return m;
-  }
 
-  private static Map<String, Object> task(TaskConfig tc) {
-    Task t = tc.task();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", t.name());
-    m.put("type", t.type().typeName());
-    if (t.type() instanceof org.mtl4j.task.TaskType.Multiclass mc) {
-      m.put("classes", tc.classNames().isEmpty() ? (Object) mc.classes() : tc.classNames());
-    } else if (!tc.classNames().isEmpty()) {
-      m.put("classes", tc.classNames());
+    private static Map<String, Object> data(DataConfig d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (d instanceof DataConfig.Synthetic s) {
+            SyntheticMmoe.Spec p = s.spec();
+            Map<String, Object> syn = new LinkedHashMap<>();
+            syn.put("tasks", p.tasks());
+            syn.put("rho", p.rho());
+            syn.put("rows", p.rows());
+            syn.put("features", p.features());
+            syn.put("sin_terms", p.sinTerms());
+            syn.put("scale", p.scale());
+            syn.put("noise_variance", p.noiseVariance());
+            syn.put("separate_inputs", p.separateInputs());
+            m.put("synthetic", syn);
+            m.put("validation_fraction", s.validationFraction());
+            m.put("test_fraction", s.testFraction());
+        } else {
+            DataConfig.Csv c = (DataConfig.Csv) d;
+            putPath(m, "train", c.train());
+            putPath(m, "validation", c.validation());
+            putPath(m, "test", c.test());
+            m.put("validation_fraction", c.validationFraction());
+            m.put("test_fraction", c.testFraction());
+            m.put("numeric", c.numeric());
+            m.put("categorical", c.categorical());
+        }
+        return m;
     }
-    if (!tc.labelColumns().isEmpty()) {
-      m.put("labels", tc.labelColumns());
+
+    private static Map<String, Object> task(TaskConfig tc) {
+        Task t = tc.task();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", t.name());
+        m.put("type", t.type().typeName());
+        if (t.type() instanceof org.mtl4j.task.TaskType.Multiclass mc) {
+            m.put("classes", tc.classNames().isEmpty() ? (Object) mc.classes() : tc.classNames());
+        } else if (!tc.classNames().isEmpty()) {
+            m.put("classes", tc.classNames());
+        }
+        if (!tc.labelColumns().isEmpty()) {
+            m.put("labels", tc.labelColumns());
+        }
+        m.put("loss", t.loss().configName());
+        m.put("metrics", t.metrics());
+        m.put("delta_metrics", t.deltaMetrics());
+        putPath(m, "train", tc.train());
+        putPath(m, "validation", tc.validation());
+        putPath(m, "test", tc.test());
+        return m;
     }
-    m.put("loss", t.loss().configName());
-    m.put("metrics", t.metrics());
-    m.put("delta_metrics", t.deltaMetrics());
-    putPath(m, "train", tc.train());
-    putPath(m, "validation", tc.validation());
-    putPath(m, "test", tc.test());
-    return m;
-  }
 
-  private static Map<String, Object> mlp(MlpSpec s) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("hidden", s.hidden());
-    m.put("activation", s.activation().configName());
-    m.put("dropout", s.dropout());
-    m.put("norm", s.norm().configName());
-    return m;
-  }
-
-  private static Map<String, Object> trainer(TrainerSpec t) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("epochs", t.epochs());
-    m.put("batch_size", t.batchSize());
-    Map<String, Object> opt = new LinkedHashMap<>();
-    opt.put("type", t.optimizer().kind().name().toLowerCase(java.util.Locale.ROOT));
-    opt.put("lr", t.optimizer().learningRate());
-    opt.put("weight_decay", t.optimizer().weightDecay());
-    opt.put("beta1", t.optimizer().beta1());
-    opt.put("beta2", t.optimizer().beta2());
-    opt.put("eps", t.optimizer().epsilon());
-    opt.put("momentum", t.optimizer().momentum());
-    m.put("optimizer", opt);
-    Map<String, Object> sch = new LinkedHashMap<>();
-    sch.put("type", t.schedule().kind().name().toLowerCase(java.util.Locale.ROOT));
-    sch.put("warmup_steps", t.schedule().warmupSteps());
-    sch.put("step_every", t.schedule().stepEvery());
-    sch.put("gamma", t.schedule().gamma());
-    sch.put("min_factor", t.schedule().minFactor());
-    m.put("schedule", sch);
-    m.put("clip_norm", t.clipNorm());
-    m.put("select", t.selectMetric());
-    m.put("patience", t.patience());
-    m.put("checkpoint_every", t.checkpointEvery());
-    m.put("log_every", t.logEvery());
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("type", t.sampler().kind().name().toLowerCase(java.util.Locale.ROOT));
-    s.put("temperature", t.sampler().temperature());
-    m.put("sampler", s);
-    m.put("eval_batch_size", t.evalBatchSize());
-    return m;
-  }
-
-  private static void putPath(Map<String, Object> m, String key, Path p) {
-    if (p != null) {
-      m.put(key, p.toString());
+    private static Map<String, Object> mlp(MlpSpec s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("hidden", s.hidden());
+        m.put("activation", s.activation().configName());
+        m.put("dropout", s.dropout());
+        m.put("norm", s.norm().configName());
+        return m;
     }
-  }
+
+    private static Map<String, Object> trainer(TrainerSpec t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epochs", t.epochs());
+        m.put("batch_size", t.batchSize());
+        Map<String, Object> opt = new LinkedHashMap<>();
+        opt.put("type", t.optimizer().kind().name().toLowerCase(java.util.Locale.ROOT));
+        opt.put("lr", t.optimizer().learningRate());
+        opt.put("weight_decay", t.optimizer().weightDecay());
+        opt.put("beta1", t.optimizer().beta1());
+        opt.put("beta2", t.optimizer().beta2());
+        opt.put("eps", t.optimizer().epsilon());
+        opt.put("momentum", t.optimizer().momentum());
+        m.put("optimizer", opt);
+        Map<String, Object> sch = new LinkedHashMap<>();
+        sch.put("type", t.schedule().kind().name().toLowerCase(java.util.Locale.ROOT));
+        sch.put("warmup_steps", t.schedule().warmupSteps());
+        sch.put("step_every", t.schedule().stepEvery());
+        sch.put("gamma", t.schedule().gamma());
+        sch.put("min_factor", t.schedule().minFactor());
+        m.put("schedule", sch);
+        m.put("clip_norm", t.clipNorm());
+        m.put("select", t.selectMetric());
+        m.put("patience", t.patience());
+        m.put("checkpoint_every", t.checkpointEvery());
+        m.put("log_every", t.logEvery());
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("type", t.sampler().kind().name().toLowerCase(java.util.Locale.ROOT));
+        s.put("temperature", t.sampler().temperature());
+        m.put("sampler", s);
+        m.put("eval_batch_size", t.evalBatchSize());
+        return m;
+    }
+
+    private static void putPath(Map<String, Object> m, String key, Path p) {
+        if (p != null) {
+            m.put(key, p.toString());
+        }
+    }
 }

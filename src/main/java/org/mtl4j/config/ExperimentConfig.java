@@ -13,37 +13,40 @@ import org.mtl4j.train.TrainerSpec;
  * @param threads engine intra-op threads, 0 = engine default
  */
 public record ExperimentConfig(
-    String name,
-    long seed,
-    DataConfig data,
-    List<TaskConfig> tasks,
-    ModelConfig model,
-    String balancer,
-    Map<String, Object> balancerOptions,
-    TrainerSpec trainer,
-    int threads) {
+        String name,
+        long seed,
+        DataConfig data,
+        List<TaskConfig> tasks,
+        ModelConfig model,
+        String balancer,
+        Map<String, Object> balancerOptions,
+        TrainerSpec trainer,
+        int threads) {
 
-  public ExperimentConfig {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(data, "data");
-    Objects.requireNonNull(model, "model");
-    Objects.requireNonNull(balancer, "balancer");
-    Objects.requireNonNull(trainer, "trainer");
-    tasks = List.copyOf(tasks);
-    balancerOptions = Map.copyOf(balancerOptions);
-    if (tasks.isEmpty()) {
-      throw new IllegalArgumentException("an experiment needs at least one task");
+    public ExperimentConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(balancer, "balancer");
+        Objects.requireNonNull(trainer, "trainer");
+        tasks = List.copyOf(tasks);
+        balancerOptions = Map.copyOf(balancerOptions);
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("an experiment needs at least one task");
+        }
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+            throw new IllegalArgumentException(
+                    "name \"" + name + "\" may contain only letters, digits, '_', '.', '-'");
+        }
     }
-    if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
-      throw new IllegalArgumentException(
-          "name \"" + name + "\" may contain only letters, digits, '_', '.', '-'");
-    }
-  }
 
-  /** The same experiment with other tasks, name and balancer (used for single-task baselines). */
-  public ExperimentConfig withTasks(String newName, List<TaskConfig> newTasks, String newBalancer,
-      Map<String, Object> options) {
-    return new ExperimentConfig(newName, seed, data, newTasks, model, newBalancer, options, trainer,
-        threads);
-  }
+    /** The same experiment with other tasks, name and balancer (used for single-task baselines). */
+    public ExperimentConfig withTasks(
+            String newName,
+            List<TaskConfig> newTasks,
+            String newBalancer,
+            Map<String, Object> options) {
+        return new ExperimentConfig(
+                newName, seed, data, newTasks, model, newBalancer, options, trainer, threads);
+    }
 }

@@ -3,18 +3,19 @@ package org.mtl4j.config;
 import org.mtl4j.model.MlpSpec;
 
 /**
- * Architecture settings that do not depend on the data: the shared encoder, the head layers and
- * the width of categorical embeddings.
+ * Architecture settings that do not depend on the data: the shared encoder, the head layers and the
+ * width of categorical embeddings.
  */
 public record ModelConfig(MlpSpec encoder, MlpSpec head, int embeddingDim) {
-  public ModelConfig {
-    if (embeddingDim < 1) {
-      throw new IllegalArgumentException("embedding_dim must be at least 1, got " + embeddingDim);
+    public ModelConfig {
+        if (embeddingDim < 1) {
+            throw new IllegalArgumentException(
+                    "embedding_dim must be at least 1, got " + embeddingDim);
+        }
     }
-  }
 
-  /** Encoder 64-32 ReLU, head with one hidden layer of 16, embeddings of width 8. */
-  public static ModelConfig defaults() {
-    return new ModelConfig(MlpSpec.of(64, 32), MlpSpec.of(16), 8);
-  }
+    /** Encoder 64-32 ReLU, head with one hidden layer of 16, embeddings of width 8. */
+    public static ModelConfig defaults() {
+        return new ModelConfig(MlpSpec.of(64, 32), MlpSpec.of(16), 8);
+    }
 }

@@ -15,15 +15,19 @@ import org.mtl4j.task.Task;
  * @param test the task's own test file, or null
  */
 public record TaskConfig(
-    Task task, List<String> labelColumns, List<String> classNames, Path train, Path validation,
-    Path test) {
-  public TaskConfig {
-    labelColumns = List.copyOf(labelColumns);
-    classNames = classNames == null ? List.of() : List.copyOf(classNames);
-  }
+        Task task,
+        List<String> labelColumns,
+        List<String> classNames,
+        Path train,
+        Path validation,
+        Path test) {
+    public TaskConfig {
+        labelColumns = List.copyOf(labelColumns);
+        classNames = classNames == null ? List.of() : List.copyOf(classNames);
+    }
 
-  /** A task with no file information (synthetic or in-memory data). */
-  public static TaskConfig of(Task task) {
-    return new TaskConfig(task, List.of(), List.of(), null, null, null);
-  }
+    /** A task with no file information (synthetic or in-memory data). */
+    public static TaskConfig of(Task task) {
+        return new TaskConfig(task, List.of(), List.of(), null, null, null);
+    }
 }

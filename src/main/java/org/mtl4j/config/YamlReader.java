@@ -24,111 +24,124 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * Reads a YAML file into {@link Options} that remember the line of every key, so config errors
- * can say {@code config.yaml: trainer.lr (line 14): expected a number}.
+ * Reads a YAML file into {@link Options} that remember the line of every key, so config errors can
+ * say {@code config.yaml: trainer.lr (line 14): expected a number}.
  */
 public final class YamlReader {
-  private YamlReader() {}
+    private YamlReader() {}
 
-  /** Parses {@code file}; its top level must be a mapping. */
-  public static Options read(Path file) {
-    String name = file.toString();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return parse(name, r);
-    } catch (NoSuchFileException e) {
-      throw new Mtl4jException(
-          name + ": config file not found (working directory: " + Path.of("").toAbsolutePath()
-              + "); see examples/ for sample configs");
-    } catch (IOException e) {
-      throw new Mtl4jException(name + ": cannot read: " + e.getMessage(), e);
+    /** Parses {@code file}; its top level must be a mapping. */
+    public static Options read(Path file) {
+        String name = file.toString();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return parse(name, r);
+        } catch (NoSuchFileException e) {
+            throw new Mtl4jException(
+                    name
+                            + ": config file not found (working directory: "
+                            + Path.of("").toAbsolutePath()
+                            + "); see examples/ for sample configs");
+        } catch (IOException e) {
+            throw new Mtl4jException(name + ": cannot read: " + e.getMessage(), e);
+        }
     }
-  }
 
-  /** Parses YAML text; {@code name} is used in messages. */
-  public static Options parse(String name, Reader reader) {
-    Node root;
-    try {
-      LoaderOptions lo = new LoaderOptions();
-      lo.setAllowDuplicateKeys(false);
-      root = new Yaml(lo).compose(reader);
-    } catch (MarkedYAMLException e) {
-      int line = e.getProblemMark() == null ? -1 : e.getProblemMark().getLine() + 1;
-      throw new Mtl4jException(
-          name + (line > 0 ? " line " + line : "") + ": invalid YAML: " + e.getProblem(), e);
-    } catch (YAMLException e) {
-      throw new Mtl4jException(name + ": invalid YAML: " + e.getMessage(), e);
+    /** Parses YAML text; {@code name} is used in messages. */
+    public static Options parse(String name, Reader reader) {
+        Node root;
+        try {
+            LoaderOptions lo = new LoaderOptions();
+            lo.setAllowDuplicateKeys(false);
+            root = new Yaml(lo).compose(reader);
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? -1 : e.getProblemMark().getLine() + 1;
+            throw new Mtl4jException(
+                    name + (line > 0 ? " line " + line : "") + ": invalid YAML: " + e.getProblem(),
+                    e);
+        } catch (YAMLException e) {
+            throw new Mtl4jException(name + ": invalid YAML: " + e.getMessage(), e);
+        }
+        if (root == null) {
+            throw new Mtl4jException(
+                    name + ": the config file is empty; see examples/ for samples");
+        }
+        if (!(root instanceof MappingNode m)) {
+            throw new Mtl4jException(
+                    name
+                            + " line "
+                            + line(root)
+                            + ": the top level must be a mapping (key: value lines)");
+        }
+        return mapping(name + ":", m);
     }
-    if (root == null) {
-      throw new Mtl4jException(name + ": the config file is empty; see examples/ for samples");
-    }
-    if (!(root instanceof MappingNode m)) {
-      throw new Mtl4jException(
-          name + " line " + line(root) + ": the top level must be a mapping (key: value lines)");
-    }
-    return mapping(name + ":", m);
-  }
 
-  private static Options mapping(String where, MappingNode node) {
-    Map<String, Object> values = new LinkedHashMap<>();
-    Map<String, Integer> lines = new HashMap<>();
-    for (NodeTuple t : node.getValue()) {
-      if (!(t.getKeyNode() instanceof ScalarNode k)) {
-        throw new Mtl4jException(where + " line " + line(t.getKeyNode()) + ": keys must be plain names");
-      }
-      String key = k.getValue();
-      if (values.containsKey(key)) {
-        throw new Mtl4jException(Options.join(where, key) + " (line " + line(k)
-            + "): duplicate key (first at line " + lines.get(key) + "); keep one of them");
-      }
-      lines.put(key, line(k));
-      values.put(key, value(Options.join(where, key), t.getValueNode()));
+    private static Options mapping(String where, MappingNode node) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        Map<String, Integer> lines = new HashMap<>();
+        for (NodeTuple t : node.getValue()) {
+            if (!(t.getKeyNode() instanceof ScalarNode k)) {
+                throw new Mtl4jException(
+                        where + " line " + line(t.getKeyNode()) + ": keys must be plain names");
+            }
+            String key = k.getValue();
+            if (values.containsKey(key)) {
+                throw new Mtl4jException(
+                        Options.join(where, key)
+                                + " (line "
+                                + line(k)
+                                + "): duplicate key (first at line "
+                                + lines.get(key)
+                                + "); keep one of them");
+            }
+            lines.put(key, line(k));
+            values.put(key, value(Options.join(where, key), t.getValueNode()));
+        }
+        return new Options(where, values, lines);
     }
-    return new Options(where, values, lines);
-  }
 
-  private static Object value(String where, Node node) {
-    if (node instanceof MappingNode m) {
-      return mapping(where, m);
-    }
-    if (node instanceof SequenceNode s) {
-      List<Object> out = new ArrayList<>();
-      int i = 0;
-      for (Node n : s.getValue()) {
-        out.add(value(where + "[" + i++ + "]", n));
-      }
-      return out;
-    }
-    ScalarNode s = (ScalarNode) node;
-    Tag tag = s.getTag();
-    String v = s.getValue();
-    if (Tag.NULL.equals(tag)) {
-      return null;
-    }
-    if (Tag.BOOL.equals(tag)) {
-      return Boolean.valueOf(v.toLowerCase(java.util.Locale.ROOT).matches("true|yes|on|y"));
-    }
-    if (Tag.INT.equals(tag)) {
-      try {
-        return Long.valueOf(v.replace("_", ""));
-      } catch (NumberFormatException e) {
+    private static Object value(String where, Node node) {
+        if (node instanceof MappingNode m) {
+            return mapping(where, m);
+        }
+        if (node instanceof SequenceNode s) {
+            List<Object> out = new ArrayList<>();
+            int i = 0;
+            for (Node n : s.getValue()) {
+                out.add(value(where + "[" + i++ + "]", n));
+            }
+            return out;
+        }
+        ScalarNode s = (ScalarNode) node;
+        Tag tag = s.getTag();
+        String v = s.getValue();
+        if (Tag.NULL.equals(tag)) {
+            return null;
+        }
+        if (Tag.BOOL.equals(tag)) {
+            return Boolean.valueOf(v.toLowerCase(java.util.Locale.ROOT).matches("true|yes|on|y"));
+        }
+        if (Tag.INT.equals(tag)) {
+            try {
+                return Long.valueOf(v.replace("_", ""));
+            } catch (NumberFormatException e) {
+                return v;
+            }
+        }
+        if (Tag.FLOAT.equals(tag)) {
+            try {
+                return Double.valueOf(v.replace("_", ""));
+            } catch (NumberFormatException e) {
+                return v;
+            }
+        }
+        // YAML 1.1 does not read 1e-3 as a float; accept it as users expect.
+        if (v.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)[eE][-+]?\\d+")) {
+            return Double.valueOf(v);
+        }
         return v;
-      }
     }
-    if (Tag.FLOAT.equals(tag)) {
-      try {
-        return Double.valueOf(v.replace("_", ""));
-      } catch (NumberFormatException e) {
-        return v;
-      }
-    }
-    // YAML 1.1 does not read 1e-3 as a float; accept it as users expect.
-    if (v.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)[eE][-+]?\\d+")) {
-      return Double.valueOf(v);
-    }
-    return v;
-  }
 
-  private static int line(Node n) {
-    return n.getStartMark() == null ? -1 : n.getStartMark().getLine() + 1;
-  }
+    private static int line(Node n) {
+        return n.getStartMark() == null ? -1 : n.getStartMark().getLine() + 1;
+    }
 }

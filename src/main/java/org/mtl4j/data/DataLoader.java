@@ -12,136 +12,181 @@ import org.mtl4j.task.TaskType;
 
 /** Builds {@link TrainingData} from a {@link DataConfig}: reads, splits, preprocesses, labels. */
 public final class DataLoader {
-  private DataLoader() {}
+    private DataLoader() {}
 
-  public static TrainingData load(DataConfig config, List<TaskConfig> tasks, long seed) {
-    if (config instanceof DataConfig.Synthetic s) {
-      return synthetic(s, tasks, seed);
-    }
-    return csv((DataConfig.Csv) config, tasks, seed);
-  }
-
-  private static TrainingData synthetic(DataConfig.Synthetic s, List<TaskConfig> tasks, long seed) {
-    if (s.spec().tasks() != tasks.size()) {
-      throw new Mtl4jException("data.synthetic.tasks is " + s.spec().tasks() + " but "
-          + tasks.size() + " tasks are declared; declare one task per generated target");
-    }
-    for (TaskConfig t : tasks) {
-      TaskType tt = t.task().type();
-      if (!(tt instanceof TaskType.Binary) && !tt.equals(new TaskType.Regression(1))) {
-        throw new Mtl4jException("task \"" + t.task().name() + "\": synthetic data makes"
-            + " one-dimensional regression targets (or binary ones, target > 0); type "
-            + tt.typeName() + " is not available");
-      }
-    }
-    List<Dataset> raw = s.spec().separateInputs()
-        ? SyntheticMmoe.generatePerTask(s.spec(), seed)
-        : List.of(SyntheticMmoe.generate(s.spec(), seed));
-    List<Dataset> train = new ArrayList<>();
-    Dataset val = null;
-    Dataset test = null;
-    for (int i = 0; i < raw.size(); i++) {
-      Dataset d = binarize(raw.get(i), tasks);
-      int[][] split = Splits.random(d.rows(), s.validationFraction(), s.testFraction(), seed + i);
-      train.add(d.select(split[0]));
-      val = append(val, split[1].length == 0 ? null : d.select(split[1]));
-      test = append(test, split[2].length == 0 ? null : d.select(split[2]));
-    }
-    List<String> names = IntStream.range(0, s.spec().features()).mapToObj(i -> "x" + i).toList();
-    return new TrainingData(train, val, test, null, names, List.of());
-  }
-
-  private static Dataset binarize(Dataset d, List<TaskConfig> tasks) {
-    List<TaskLabels> labels = new ArrayList<>(d.labels());
-    for (int t = 0; t < tasks.size(); t++) {
-      if (tasks.get(t).task().type() instanceof TaskType.Binary) {
-        TaskLabels l = labels.get(t);
-        float[] v = new float[l.rows()];
-        for (int r = 0; r < v.length; r++) {
-          v[r] = l.values()[r] > 0 ? 1f : 0f;
+    public static TrainingData load(DataConfig config, List<TaskConfig> tasks, long seed) {
+        if (config instanceof DataConfig.Synthetic s) {
+            return synthetic(s, tasks, seed);
         }
-        labels.set(t, new TaskLabels(l.rows(), 1, v, l.observed().clone()));
-      }
+        return csv((DataConfig.Csv) config, tasks, seed);
     }
-    return new Dataset(d.features(), labels);
-  }
 
-  private static TrainingData csv(DataConfig.Csv c, List<TaskConfig> tasks, long seed) {
-    TabularSchema schema;
-    try {
-      schema = new TabularSchema(c.numeric(), c.categorical());
-    } catch (IllegalArgumentException e) {
-      throw new Mtl4jException("data: " + e.getMessage(), e);
+    private static TrainingData synthetic(
+            DataConfig.Synthetic s, List<TaskConfig> tasks, long seed) {
+        if (s.spec().tasks() != tasks.size()) {
+            throw new Mtl4jException(
+                    "data.synthetic.tasks is "
+                            + s.spec().tasks()
+                            + " but "
+                            + tasks.size()
+                            + " tasks are declared; declare one task per generated target");
+        }
+        for (TaskConfig t : tasks) {
+            TaskType tt = t.task().type();
+            if (!(tt instanceof TaskType.Binary) && !tt.equals(new TaskType.Regression(1))) {
+                throw new Mtl4jException(
+                        "task \""
+                                + t.task().name()
+                                + "\": synthetic data makes"
+                                + " one-dimensional regression targets (or binary ones, target > 0); type "
+                                + tt.typeName()
+                                + " is not available");
+            }
+        }
+        List<Dataset> raw =
+                s.spec().separateInputs()
+                        ? SyntheticMmoe.generatePerTask(s.spec(), seed)
+                        : List.of(SyntheticMmoe.generate(s.spec(), seed));
+        List<Dataset> train = new ArrayList<>();
+        Dataset val = null;
+        Dataset test = null;
+        for (int i = 0; i < raw.size(); i++) {
+            Dataset d = binarize(raw.get(i), tasks);
+            int[][] split =
+                    Splits.random(d.rows(), s.validationFraction(), s.testFraction(), seed + i);
+            train.add(d.select(split[0]));
+            val = append(val, split[1].length == 0 ? null : d.select(split[1]));
+            test = append(test, split[2].length == 0 ? null : d.select(split[2]));
+        }
+        List<String> names =
+                IntStream.range(0, s.spec().features()).mapToObj(i -> "x" + i).toList();
+        return new TrainingData(train, val, test, null, names, List.of());
     }
-    boolean perTask = tasks.stream().allMatch(t -> t.train() != null);
-    if (!perTask && tasks.stream().anyMatch(t -> t.train() != null)) {
-      throw new Mtl4jException("either every task has its own train: file (multi-input) or none"
-          + " does (all tasks read data.train); tasks with files: "
-          + tasks.stream().filter(t -> t.train() != null).map(t -> t.task().name()).toList());
-    }
-    List<CsvTable[]> parts = new ArrayList<>();
-    if (perTask) {
-      for (int i = 0; i < tasks.size(); i++) {
-        TaskConfig t = tasks.get(i);
-        parts.add(splitTables(t.train(), t.validation(), t.test(), c, seed + i));
-      }
-    } else {
-      parts.add(splitTables(c.train(), c.validation(), c.test(), c, seed));
-    }
-    Preprocessor pre = Preprocessor.fit(schema, parts.stream().map(p -> p[0]).toList());
-    List<Dataset> train = new ArrayList<>();
-    Dataset val = null;
-    Dataset test = null;
-    for (int p = 0; p < parts.size(); p++) {
-      int only = perTask ? p : -1;
-      train.add(labelled(parts.get(p)[0], pre, tasks, only));
-      val = append(val, parts.get(p)[1] == null ? null : labelled(parts.get(p)[1], pre, tasks, only));
-      test = append(test, parts.get(p)[2] == null ? null : labelled(parts.get(p)[2], pre, tasks, only));
-    }
-    for (int i = 0; i < tasks.size(); i++) {
-      int t = i;
-      int n = train.stream().mapToInt(d -> d.labels().get(t).observedCount()).sum();
-      if (n == 0) {
-        throw new Mtl4jException("task \"" + tasks.get(i).task().name() + "\" has no labelled row"
-            + " in the training data (all cells of " + tasks.get(i).labelColumns() + " are empty)");
-      }
-    }
-    return new TrainingData(train, val, test, pre, c.numeric(),
-        java.util.Arrays.stream(pre.vocabularySizes()).boxed().toList());
-  }
 
-  /** {train, validation, test}; missing files are split off the training file. */
-  private static CsvTable[] splitTables(Path train, Path val, Path test, DataConfig.Csv c, long seed) {
-    CsvTable all = CsvTable.read(train);
-    double vf = val == null ? c.validationFraction() : 0;
-    double tf = test == null ? c.testFraction() : 0;
-    int[][] split = Splits.random(all.rows(), vf, tf, seed);
-    CsvTable v = val != null ? CsvTable.read(val) : split[1].length > 0 ? all.select(split[1]) : null;
-    CsvTable te = test != null ? CsvTable.read(test) : split[2].length > 0 ? all.select(split[2]) : null;
-    return new CsvTable[] {all.select(split[0]), v, te};
-  }
+    private static Dataset binarize(Dataset d, List<TaskConfig> tasks) {
+        List<TaskLabels> labels = new ArrayList<>(d.labels());
+        for (int t = 0; t < tasks.size(); t++) {
+            if (tasks.get(t).task().type() instanceof TaskType.Binary) {
+                TaskLabels l = labels.get(t);
+                float[] v = new float[l.rows()];
+                for (int r = 0; r < v.length; r++) {
+                    v[r] = l.values()[r] > 0 ? 1f : 0f;
+                }
+                labels.set(t, new TaskLabels(l.rows(), 1, v, l.observed().clone()));
+            }
+        }
+        return new Dataset(d.features(), labels);
+    }
 
-  /** Features and labels of a table; with {@code only >= 0}, other tasks are left unlabelled. */
-  private static Dataset labelled(CsvTable t, Preprocessor pre, List<TaskConfig> tasks, int only) {
-    FeatureMatrix x = pre.transform(t);
-    List<TaskLabels> labels = new ArrayList<>();
-    for (int i = 0; i < tasks.size(); i++) {
-      TaskConfig tc = tasks.get(i);
-      Task task = tc.task();
-      labels.add(only >= 0 && only != i
-          ? TaskLabels.missing(t.rows(), task.type().labelWidth())
-          : LabelReader.read(task, tc.labelColumns(), tc.classNames(), t));
+    private static TrainingData csv(DataConfig.Csv c, List<TaskConfig> tasks, long seed) {
+        TabularSchema schema;
+        try {
+            schema = new TabularSchema(c.numeric(), c.categorical());
+        } catch (IllegalArgumentException e) {
+            throw new Mtl4jException("data: " + e.getMessage(), e);
+        }
+        boolean perTask = tasks.stream().allMatch(t -> t.train() != null);
+        if (!perTask && tasks.stream().anyMatch(t -> t.train() != null)) {
+            throw new Mtl4jException(
+                    "either every task has its own train: file (multi-input) or none"
+                            + " does (all tasks read data.train); tasks with files: "
+                            + tasks.stream()
+                                    .filter(t -> t.train() != null)
+                                    .map(t -> t.task().name())
+                                    .toList());
+        }
+        List<CsvTable[]> parts = new ArrayList<>();
+        if (perTask) {
+            for (int i = 0; i < tasks.size(); i++) {
+                TaskConfig t = tasks.get(i);
+                parts.add(splitTables(t.train(), t.validation(), t.test(), c, seed + i));
+            }
+        } else {
+            parts.add(splitTables(c.train(), c.validation(), c.test(), c, seed));
+        }
+        Preprocessor pre = Preprocessor.fit(schema, parts.stream().map(p -> p[0]).toList());
+        List<Dataset> train = new ArrayList<>();
+        Dataset val = null;
+        Dataset test = null;
+        for (int p = 0; p < parts.size(); p++) {
+            int only = perTask ? p : -1;
+            train.add(labelled(parts.get(p)[0], pre, tasks, only));
+            val =
+                    append(
+                            val,
+                            parts.get(p)[1] == null
+                                    ? null
+                                    : labelled(parts.get(p)[1], pre, tasks, only));
+            test =
+                    append(
+                            test,
+                            parts.get(p)[2] == null
+                                    ? null
+                                    : labelled(parts.get(p)[2], pre, tasks, only));
+        }
+        for (int i = 0; i < tasks.size(); i++) {
+            int t = i;
+            int n = train.stream().mapToInt(d -> d.labels().get(t).observedCount()).sum();
+            if (n == 0) {
+                throw new Mtl4jException(
+                        "task \""
+                                + tasks.get(i).task().name()
+                                + "\" has no labelled row"
+                                + " in the training data (all cells of "
+                                + tasks.get(i).labelColumns()
+                                + " are empty)");
+            }
+        }
+        return new TrainingData(
+                train,
+                val,
+                test,
+                pre,
+                c.numeric(),
+                java.util.Arrays.stream(pre.vocabularySizes()).boxed().toList());
     }
-    return new Dataset(x, labels);
-  }
 
-  private static Dataset append(Dataset a, Dataset b) {
-    if (a == null) {
-      return b;
+    /** {train, validation, test}; missing files are split off the training file. */
+    private static CsvTable[] splitTables(
+            Path train, Path val, Path test, DataConfig.Csv c, long seed) {
+        CsvTable all = CsvTable.read(train);
+        double vf = val == null ? c.validationFraction() : 0;
+        double tf = test == null ? c.testFraction() : 0;
+        int[][] split = Splits.random(all.rows(), vf, tf, seed);
+        CsvTable v =
+                val != null
+                        ? CsvTable.read(val)
+                        : split[1].length > 0 ? all.select(split[1]) : null;
+        CsvTable te =
+                test != null
+                        ? CsvTable.read(test)
+                        : split[2].length > 0 ? all.select(split[2]) : null;
+        return new CsvTable[] {all.select(split[0]), v, te};
     }
-    if (b == null) {
-      return a;
+
+    /** Features and labels of a table; with {@code only >= 0}, other tasks are left unlabelled. */
+    private static Dataset labelled(
+            CsvTable t, Preprocessor pre, List<TaskConfig> tasks, int only) {
+        FeatureMatrix x = pre.transform(t);
+        List<TaskLabels> labels = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            TaskConfig tc = tasks.get(i);
+            Task task = tc.task();
+            labels.add(
+                    only >= 0 && only != i
+                            ? TaskLabels.missing(t.rows(), task.type().labelWidth())
+                            : LabelReader.read(task, tc.labelColumns(), tc.classNames(), t));
+        }
+        return new Dataset(x, labels);
     }
-    return a.concat(b);
-  }
+
+    private static Dataset append(Dataset a, Dataset b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return a.concat(b);
+    }
 }

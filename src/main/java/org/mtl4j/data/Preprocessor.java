@@ -9,15 +9,15 @@ import org.mtl4j.Mtl4jException;
 
 /**
  * Turns the feature columns of a {@link CsvTable} into a {@link FeatureMatrix}. Fitted on the
- * training split only, then applied unchanged to every split (so no statistics leak from
- * validation or test rows).
+ * training split only, then applied unchanged to every split (so no statistics leak from validation
+ * or test rows).
  *
- * <p>Numeric column j: {@code x' = (x − mean_j) / std_j}, with the mean and the population
- * standard deviation (divisor n) of the non-empty training cells; a column whose training values
- * are all equal (or all empty) gets {@code std_j = 1}. An empty (or whitespace-only) cell is
- * imputed with the training mean, i.e. it becomes exactly 0 after standardising. Cells must be
- * plain decimal numbers; NaN, Infinity and other text are rejected with a {@link Mtl4jException}
- * naming the file, line, column and value.
+ * <p>Numeric column j: {@code x' = (x − mean_j) / std_j}, with the mean and the population standard
+ * deviation (divisor n) of the non-empty training cells; a column whose training values are all
+ * equal (or all empty) gets {@code std_j = 1}. An empty (or whitespace-only) cell is imputed with
+ * the training mean, i.e. it becomes exactly 0 after standardising. Cells must be plain decimal
+ * numbers; NaN, Infinity and other text are rejected with a {@link Mtl4jException} naming the file,
+ * line, column and value.
  *
  * <p>Categorical column j: the vocabulary is the distinct non-empty training values, sorted by
  * descending training frequency, ties broken by {@link String#compareTo}; the value at vocabulary
@@ -27,203 +27,222 @@ import org.mtl4j.Mtl4jException;
  */
 public final class Preprocessor {
 
-  /**
-   * Everything needed to rebuild a fitted preprocessor; a plain record of lists and arrays so that
-   * it serialises as JSON (e.g. with Jackson). {@code means[j]} and {@code stds[j]} belong to
-   * {@code numeric.get(j)}; {@code vocabularies.get(j)} lists the known values of {@code
-   * categorical.get(j)} in id order (the value at position i has id i + 1).
-   */
-  public record State(
-      List<String> numeric,
-      double[] means,
-      double[] stds,
-      List<String> categorical,
-      List<List<String>> vocabularies) {
+    /**
+     * Everything needed to rebuild a fitted preprocessor; a plain record of lists and arrays so
+     * that it serialises as JSON (e.g. with Jackson). {@code means[j]} and {@code stds[j]} belong
+     * to {@code numeric.get(j)}; {@code vocabularies.get(j)} lists the known values of {@code
+     * categorical.get(j)} in id order (the value at position i has id i + 1).
+     */
+    public record State(
+            List<String> numeric,
+            double[] means,
+            double[] stds,
+            List<String> categorical,
+            List<List<String>> vocabularies) {
 
-    public State {
-      numeric = List.copyOf(numeric);
-      categorical = List.copyOf(categorical);
-      means = means.clone();
-      stds = stds.clone();
-      vocabularies = vocabularies.stream().map(List::copyOf).toList();
-      if (means.length != numeric.size() || stds.length != numeric.size()) {
-        throw new IllegalArgumentException(
-            numeric.size() + " numeric columns but " + means.length + " means, " + stds.length
-                + " stds");
-      }
-      for (int j = 0; j < means.length; j++) {
-        if (!Double.isFinite(means[j]) || !(stds[j] > 0) || !Double.isFinite(stds[j])) {
-          throw new IllegalArgumentException(
-              "column \"" + numeric.get(j) + "\": bad mean " + means[j] + " or std " + stds[j]);
+        public State {
+            numeric = List.copyOf(numeric);
+            categorical = List.copyOf(categorical);
+            means = means.clone();
+            stds = stds.clone();
+            vocabularies = vocabularies.stream().map(List::copyOf).toList();
+            if (means.length != numeric.size() || stds.length != numeric.size()) {
+                throw new IllegalArgumentException(
+                        numeric.size()
+                                + " numeric columns but "
+                                + means.length
+                                + " means, "
+                                + stds.length
+                                + " stds");
+            }
+            for (int j = 0; j < means.length; j++) {
+                if (!Double.isFinite(means[j]) || !(stds[j] > 0) || !Double.isFinite(stds[j])) {
+                    throw new IllegalArgumentException(
+                            "column \""
+                                    + numeric.get(j)
+                                    + "\": bad mean "
+                                    + means[j]
+                                    + " or std "
+                                    + stds[j]);
+                }
+            }
+            if (vocabularies.size() != categorical.size()) {
+                throw new IllegalArgumentException(
+                        categorical.size()
+                                + " categorical columns but "
+                                + vocabularies.size()
+                                + " vocabularies");
+            }
+            new TabularSchema(numeric, categorical); // names: non-empty, distinct, at least one
         }
-      }
-      if (vocabularies.size() != categorical.size()) {
-        throw new IllegalArgumentException(
-            categorical.size() + " categorical columns but " + vocabularies.size()
-                + " vocabularies");
-      }
-      new TabularSchema(numeric, categorical); // names: non-empty, distinct, at least one
     }
-  }
 
-  private final State state;
-  private final List<Map<String, Integer>> ids;
+    private final State state;
+    private final List<Map<String, Integer>> ids;
 
-  private Preprocessor(State state) {
-    this.state = state;
-    this.ids = new ArrayList<>();
-    for (int j = 0; j < state.categorical().size(); j++) {
-      Map<String, Integer> m = new HashMap<>();
-      List<String> vocab = state.vocabularies().get(j);
-      for (int i = 0; i < vocab.size(); i++) {
-        if (vocab.get(i).isBlank() || m.put(vocab.get(i), i + 1) != null) {
-          throw new IllegalArgumentException(
-              "vocabulary of \"" + state.categorical().get(j) + "\": blank or repeated value \""
-                  + vocab.get(i) + "\"");
+    private Preprocessor(State state) {
+        this.state = state;
+        this.ids = new ArrayList<>();
+        for (int j = 0; j < state.categorical().size(); j++) {
+            Map<String, Integer> m = new HashMap<>();
+            List<String> vocab = state.vocabularies().get(j);
+            for (int i = 0; i < vocab.size(); i++) {
+                if (vocab.get(i).isBlank() || m.put(vocab.get(i), i + 1) != null) {
+                    throw new IllegalArgumentException(
+                            "vocabulary of \""
+                                    + state.categorical().get(j)
+                                    + "\": blank or repeated value \""
+                                    + vocab.get(i)
+                                    + "\"");
+                }
+            }
+            ids.add(m);
         }
-      }
-      ids.add(m);
     }
-  }
 
-  /** Fits means, standard deviations and vocabularies on {@code train}. */
-  public static Preprocessor fit(TabularSchema schema, CsvTable train) {
-    return fit(schema, List.of(train));
-  }
-
-  /**
-   * Fits on the union of the rows of several training tables (e.g. one file per task), exactly as
-   * if they were one table; errors name the table, line and column of the offending cell.
-   */
-  public static Preprocessor fit(TabularSchema schema, List<CsvTable> trains) {
-    Objects.requireNonNull(schema, "schema");
-    int n = schema.numeric().size();
-    double[] means = new double[n];
-    double[] stds = new double[n];
-    for (int j = 0; j < n; j++) {
-      fitNumeric(trains, schema.numeric().get(j), means, stds, j);
+    /** Fits means, standard deviations and vocabularies on {@code train}. */
+    public static Preprocessor fit(TabularSchema schema, CsvTable train) {
+        return fit(schema, List.of(train));
     }
-    List<List<String>> vocabularies = new ArrayList<>();
-    for (String column : schema.categorical()) {
-      vocabularies.add(fitVocabulary(trains, column));
-    }
-    return new Preprocessor(
-        new State(schema.numeric(), means, stds, schema.categorical(), vocabularies));
-  }
 
-  /** Rebuilds a fitted preprocessor from {@link #state()}. */
-  public static Preprocessor fromState(State s) {
-    return new Preprocessor(Objects.requireNonNull(s, "state"));
-  }
-
-  /** The fitted statistics and vocabularies. */
-  public State state() {
-    return state;
-  }
-
-  /** Vocabulary size + 1 (for the out-of-vocabulary id 0) per categorical column, in order. */
-  public int[] vocabularySizes() {
-    return state.vocabularies().stream().mapToInt(v -> v.size() + 1).toArray();
-  }
-
-  /**
-   * Features of every row of {@code table}: numeric rows × numeric().size() (standardised),
-   * categorical rows × categorical().size() (ids in 0..V).
-   */
-  public FeatureMatrix transform(CsvTable table) {
-    int rows = table.rows();
-    int nw = state.numeric().size();
-    int cw = state.categorical().size();
-    float[] numeric = new float[rows * nw];
-    int[] categorical = new int[rows * cw];
-    for (int j = 0; j < nw; j++) {
-      int c = table.requireColumn(state.numeric().get(j), "numeric feature");
-      double mean = state.means()[j];
-      double std = state.stds()[j];
-      for (int r = 0; r < rows; r++) {
-        double v = number(table, r, c);
-        numeric[r * nw + j] = Double.isNaN(v) ? 0f : (float) ((v - mean) / std);
-      }
-    }
-    for (int j = 0; j < cw; j++) {
-      int c = table.requireColumn(state.categorical().get(j), "categorical feature");
-      Map<String, Integer> m = ids.get(j);
-      for (int r = 0; r < rows; r++) {
-        categorical[r * cw + j] = m.getOrDefault(table.cell(r, c), 0);
-      }
-    }
-    return new FeatureMatrix(rows, nw, numeric, cw, categorical);
-  }
-
-  private static void fitNumeric(
-      List<CsvTable> ts, String column, double[] means, double[] stds, int j) {
-    double sum = 0;
-    int count = 0;
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
-    for (CsvTable t : ts) {
-      int c = t.requireColumn(column, "numeric feature");
-      for (int r = 0; r < t.rows(); r++) {
-        double v = number(t, r, c);
-        if (!Double.isNaN(v)) {
-          sum += v;
-          count++;
-          min = Math.min(min, v);
-          max = Math.max(max, v);
+    /**
+     * Fits on the union of the rows of several training tables (e.g. one file per task), exactly as
+     * if they were one table; errors name the table, line and column of the offending cell.
+     */
+    public static Preprocessor fit(TabularSchema schema, List<CsvTable> trains) {
+        Objects.requireNonNull(schema, "schema");
+        int n = schema.numeric().size();
+        double[] means = new double[n];
+        double[] stds = new double[n];
+        for (int j = 0; j < n; j++) {
+            fitNumeric(trains, schema.numeric().get(j), means, stds, j);
         }
-      }
-    }
-    double mean = count == 0 ? 0 : sum / count;
-    double squares = 0;
-    for (CsvTable t : ts) {
-      int c = t.columnIndex(column);
-      for (int r = 0; r < t.rows(); r++) {
-        double v = number(t, r, c);
-        squares += Double.isNaN(v) ? 0 : (v - mean) * (v - mean);
-      }
-    }
-    double std = count == 0 || min == max ? 1 : Math.sqrt(squares / count);
-    if (!Double.isFinite(mean) || !Double.isFinite(std) || std == 0) {
-      throw new Mtl4jException(
-          "numeric feature \"" + column + "\": values are too large to standardise (rescale the"
-              + " column)");
-    }
-    means[j] = mean;
-    stds[j] = std;
-  }
-
-  private static List<String> fitVocabulary(List<CsvTable> ts, String column) {
-    Map<String, Integer> counts = new HashMap<>();
-    for (CsvTable t : ts) {
-      int c = t.requireColumn(column, "categorical feature");
-      for (int r = 0; r < t.rows(); r++) {
-        String v = t.cell(r, c);
-        if (!v.isBlank()) {
-          counts.merge(v, 1, Integer::sum);
+        List<List<String>> vocabularies = new ArrayList<>();
+        for (String column : schema.categorical()) {
+            vocabularies.add(fitVocabulary(trains, column));
         }
-      }
+        return new Preprocessor(
+                new State(schema.numeric(), means, stds, schema.categorical(), vocabularies));
     }
-    List<String> vocab = new ArrayList<>(counts.keySet());
-    vocab.sort(
-        (a, b) -> {
-          int byCount = Integer.compare(counts.get(b), counts.get(a));
-          return byCount != 0 ? byCount : a.compareTo(b);
-        });
-    return vocab;
-  }
 
-  /** The cell as a number, NaN if empty; throws for anything that is not a number. */
-  private static double number(CsvTable t, int r, int c) {
-    String cell = t.cell(r, c);
-    if (cell.isBlank()) {
-      return Double.NaN;
+    /** Rebuilds a fitted preprocessor from {@link #state()}. */
+    public static Preprocessor fromState(State s) {
+        return new Preprocessor(Objects.requireNonNull(s, "state"));
     }
-    double v = CsvTable.parseNumber(cell);
-    if (Double.isNaN(v)) {
-      throw new Mtl4jException(
-          t.where(r, c) + ": \"" + cell + "\" is not a number (numeric features must be numbers;"
-              + " leave the cell empty for a missing value)");
+
+    /** The fitted statistics and vocabularies. */
+    public State state() {
+        return state;
     }
-    return v;
-  }
+
+    /** Vocabulary size + 1 (for the out-of-vocabulary id 0) per categorical column, in order. */
+    public int[] vocabularySizes() {
+        return state.vocabularies().stream().mapToInt(v -> v.size() + 1).toArray();
+    }
+
+    /**
+     * Features of every row of {@code table}: numeric rows × numeric().size() (standardised),
+     * categorical rows × categorical().size() (ids in 0..V).
+     */
+    public FeatureMatrix transform(CsvTable table) {
+        int rows = table.rows();
+        int nw = state.numeric().size();
+        int cw = state.categorical().size();
+        float[] numeric = new float[rows * nw];
+        int[] categorical = new int[rows * cw];
+        for (int j = 0; j < nw; j++) {
+            int c = table.requireColumn(state.numeric().get(j), "numeric feature");
+            double mean = state.means()[j];
+            double std = state.stds()[j];
+            for (int r = 0; r < rows; r++) {
+                double v = number(table, r, c);
+                numeric[r * nw + j] = Double.isNaN(v) ? 0f : (float) ((v - mean) / std);
+            }
+        }
+        for (int j = 0; j < cw; j++) {
+            int c = table.requireColumn(state.categorical().get(j), "categorical feature");
+            Map<String, Integer> m = ids.get(j);
+            for (int r = 0; r < rows; r++) {
+                categorical[r * cw + j] = m.getOrDefault(table.cell(r, c), 0);
+            }
+        }
+        return new FeatureMatrix(rows, nw, numeric, cw, categorical);
+    }
+
+    private static void fitNumeric(
+            List<CsvTable> ts, String column, double[] means, double[] stds, int j) {
+        double sum = 0;
+        int count = 0;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (CsvTable t : ts) {
+            int c = t.requireColumn(column, "numeric feature");
+            for (int r = 0; r < t.rows(); r++) {
+                double v = number(t, r, c);
+                if (!Double.isNaN(v)) {
+                    sum += v;
+                    count++;
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+            }
+        }
+        double mean = count == 0 ? 0 : sum / count;
+        double squares = 0;
+        for (CsvTable t : ts) {
+            int c = t.columnIndex(column);
+            for (int r = 0; r < t.rows(); r++) {
+                double v = number(t, r, c);
+                squares += Double.isNaN(v) ? 0 : (v - mean) * (v - mean);
+            }
+        }
+        double std = count == 0 || min == max ? 1 : Math.sqrt(squares / count);
+        if (!Double.isFinite(mean) || !Double.isFinite(std) || std == 0) {
+            throw new Mtl4jException(
+                    "numeric feature \""
+                            + column
+                            + "\": values are too large to standardise (rescale the"
+                            + " column)");
+        }
+        means[j] = mean;
+        stds[j] = std;
+    }
+
+    private static List<String> fitVocabulary(List<CsvTable> ts, String column) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (CsvTable t : ts) {
+            int c = t.requireColumn(column, "categorical feature");
+            for (int r = 0; r < t.rows(); r++) {
+                String v = t.cell(r, c);
+                if (!v.isBlank()) {
+                    counts.merge(v, 1, Integer::sum);
+                }
+            }
+        }
+        List<String> vocab = new ArrayList<>(counts.keySet());
+        vocab.sort(
+                (a, b) -> {
+                    int byCount = Integer.compare(counts.get(b), counts.get(a));
+                    return byCount != 0 ? byCount : a.compareTo(b);
+                });
+        return vocab;
+    }
+
+    /** The cell as a number, NaN if empty; throws for anything that is not a number. */
+    private static double number(CsvTable t, int r, int c) {
+        String cell = t.cell(r, c);
+        if (cell.isBlank()) {
+            return Double.NaN;
+        }
+        double v = CsvTable.parseNumber(cell);
+        if (Double.isNaN(v)) {
+            throw new Mtl4jException(
+                    t.where(r, c)
+                            + ": \""
+                            + cell
+                            + "\" is not a number (numeric features must be numbers;"
+                            + " leave the cell empty for a missing value)");
+        }
+        return v;
+    }
 }

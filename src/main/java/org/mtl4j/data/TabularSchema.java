@@ -15,31 +15,33 @@ import java.util.Set;
  */
 public record TabularSchema(List<String> numeric, List<String> categorical) {
 
-  public TabularSchema {
-    Objects.requireNonNull(numeric, "numeric feature columns");
-    Objects.requireNonNull(categorical, "categorical feature columns");
-    numeric = List.copyOf(numeric);
-    categorical = List.copyOf(categorical);
-    if (numeric.isEmpty() && categorical.isEmpty()) {
-      throw new IllegalArgumentException(
-          "no feature columns: list at least one numeric or categorical column");
-    }
-    Set<String> seen = new HashSet<>();
-    for (List<String> names : List.of(numeric, categorical)) {
-      for (String n : names) {
-        if (n.isEmpty()) {
-          throw new IllegalArgumentException("feature column names must not be empty");
+    public TabularSchema {
+        Objects.requireNonNull(numeric, "numeric feature columns");
+        Objects.requireNonNull(categorical, "categorical feature columns");
+        numeric = List.copyOf(numeric);
+        categorical = List.copyOf(categorical);
+        if (numeric.isEmpty() && categorical.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "no feature columns: list at least one numeric or categorical column");
         }
-        if (!seen.add(n)) {
-          throw new IllegalArgumentException(
-              "feature column \"" + n + "\" is listed more than once (list each column once)");
+        Set<String> seen = new HashSet<>();
+        for (List<String> names : List.of(numeric, categorical)) {
+            for (String n : names) {
+                if (n.isEmpty()) {
+                    throw new IllegalArgumentException("feature column names must not be empty");
+                }
+                if (!seen.add(n)) {
+                    throw new IllegalArgumentException(
+                            "feature column \""
+                                    + n
+                                    + "\" is listed more than once (list each column once)");
+                }
+            }
         }
-      }
     }
-  }
 
-  /** Number of feature columns (numeric plus categorical). */
-  public int size() {
-    return numeric.size() + categorical.size();
-  }
+    /** Number of feature columns (numeric plus categorical). */
+    public int size() {
+        return numeric.size() + categorical.size();
+    }
 }

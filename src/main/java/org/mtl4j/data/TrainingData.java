@@ -10,38 +10,38 @@ import java.util.Objects;
  *     (multi-input; dataset t labels task t only)
  * @param validation rows for validation and best-epoch selection, or null
  * @param test held-out rows for the final metrics, or null
- * @param preprocessor the fitted feature transform, to be saved with the model; null for data
- *     that is already numeric (synthetic)
+ * @param preprocessor the fitted feature transform, to be saved with the model; null for data that
+ *     is already numeric (synthetic)
  * @param numericNames names of the numeric features, in model input order
  */
 public record TrainingData(
-    List<Dataset> train,
-    Dataset validation,
-    Dataset test,
-    Preprocessor preprocessor,
-    List<String> numericNames,
-    List<Integer> vocabularySizes) {
+        List<Dataset> train,
+        Dataset validation,
+        Dataset test,
+        Preprocessor preprocessor,
+        List<String> numericNames,
+        List<Integer> vocabularySizes) {
 
-  public TrainingData {
-    train = List.copyOf(train);
-    numericNames = List.copyOf(numericNames);
-    vocabularySizes = List.copyOf(vocabularySizes);
-    if (train.isEmpty()) {
-      throw new IllegalArgumentException("no training data");
+    public TrainingData {
+        train = List.copyOf(train);
+        numericNames = List.copyOf(numericNames);
+        vocabularySizes = List.copyOf(vocabularySizes);
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("no training data");
+        }
+        Objects.requireNonNull(train.get(0));
     }
-    Objects.requireNonNull(train.get(0));
-  }
 
-  public boolean multiInput() {
-    return train.size() > 1;
-  }
+    public boolean multiInput() {
+        return train.size() > 1;
+    }
 
-  public int numericWidth() {
-    return train.get(0).features().numericWidth();
-  }
+    public int numericWidth() {
+        return train.get(0).features().numericWidth();
+    }
 
-  /** Total training rows over all sources. */
-  public int trainRows() {
-    return train.stream().mapToInt(Dataset::rows).sum();
-  }
+    /** Total training rows over all sources. */
+    public int trainRows() {
+        return train.stream().mapToInt(Dataset::rows).sum();
+    }
 }

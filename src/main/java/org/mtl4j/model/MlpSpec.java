@@ -19,48 +19,53 @@ import java.util.Objects;
  */
 public record MlpSpec(List<Integer> hidden, Activation activation, double dropout, Norm norm) {
 
-  public MlpSpec {
-    hidden = List.copyOf(Objects.requireNonNull(hidden, "hidden"));
-    for (int h : hidden) {
-      if (h < 1) {
-        throw new IllegalArgumentException("layer width must be at least 1, got " + h);
-      }
+    public MlpSpec {
+        hidden = List.copyOf(Objects.requireNonNull(hidden, "hidden"));
+        for (int h : hidden) {
+            if (h < 1) {
+                throw new IllegalArgumentException("layer width must be at least 1, got " + h);
+            }
+        }
+        Objects.requireNonNull(activation, "activation");
+        Objects.requireNonNull(norm, "norm");
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
     }
-    Objects.requireNonNull(activation, "activation");
-    Objects.requireNonNull(norm, "norm");
-    if (!(dropout >= 0 && dropout < 1)) {
-      throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
-    }
-  }
 
-  /** ReLU layers of the given widths, no dropout, no normalisation. */
-  public static MlpSpec of(Integer... widths) {
-    return new MlpSpec(List.of(widths), Activation.RELU, 0, Norm.NONE);
-  }
-
-  /** Width of the output for an input of width {@code in}. */
-  public int outputWidth(int in) {
-    return hidden.isEmpty() ? in : hidden.get(hidden.size() - 1);
-  }
-
-  /** Builds the layers; {@code finalLinear > 0} appends a plain Linear of that width. */
-  public Block build(int finalLinear) {
-    SequentialBlock seq = new SequentialBlock();
-    for (int h : hidden) {
-      seq.add(Linear.builder().setUnits(h).build());
-      if (norm == Norm.BATCH) {
-        seq.add(BatchNorm.builder().build());
-      } else if (norm == Norm.LAYER) {
-        seq.add(LayerNorm.builder().build());
-      }
-      seq.add(new LambdaBlock(l -> new ai.djl.ndarray.NDList(activation.function().apply(l.singletonOrThrow())), "activation"));
-      if (dropout > 0) {
-        seq.add(Dropout.builder().optRate((float) dropout).build());
-      }
+    /** ReLU layers of the given widths, no dropout, no normalisation. */
+    public static MlpSpec of(Integer... widths) {
+        return new MlpSpec(List.of(widths), Activation.RELU, 0, Norm.NONE);
     }
-    if (finalLinear > 0) {
-      seq.add(Linear.builder().setUnits(finalLinear).build());
+
+    /** Width of the output for an input of width {@code in}. */
+    public int outputWidth(int in) {
+        return hidden.isEmpty() ? in : hidden.get(hidden.size() - 1);
     }
-    return seq;
-  }
+
+    /** Builds the layers; {@code finalLinear > 0} appends a plain Linear of that width. */
+    public Block build(int finalLinear) {
+        SequentialBlock seq = new SequentialBlock();
+        for (int h : hidden) {
+            seq.add(Linear.builder().setUnits(h).build());
+            if (norm == Norm.BATCH) {
+                seq.add(BatchNorm.builder().build());
+            } else if (norm == Norm.LAYER) {
+                seq.add(LayerNorm.builder().build());
+            }
+            seq.add(
+                    new LambdaBlock(
+                            l ->
+                                    new ai.djl.ndarray.NDList(
+                                            activation.function().apply(l.singletonOrThrow())),
+                            "activation"));
+            if (dropout > 0) {
+                seq.add(Dropout.builder().optRate((float) dropout).build());
+            }
+        }
+        if (finalLinear > 0) {
+            seq.add(Linear.builder().setUnits(finalLinear).build());
+        }
+        return seq;
+    }
 }

@@ -14,22 +14,22 @@ import java.util.Objects;
  * @param head hidden layers of each task's tower, before its final linear layer
  */
 public record ModelSpec(
-    int numericWidth,
-    List<Integer> vocabularySizes,
-    int embeddingDim,
-    MlpSpec encoder,
-    MlpSpec head) {
+        int numericWidth,
+        List<Integer> vocabularySizes,
+        int embeddingDim,
+        MlpSpec encoder,
+        MlpSpec head) {
 
-  public ModelSpec {
-    vocabularySizes = List.copyOf(Objects.requireNonNull(vocabularySizes, "vocabularySizes"));
-    Objects.requireNonNull(encoder, "encoder");
-    Objects.requireNonNull(head, "head");
-    if (numericWidth < 0 || embeddingDim < 1) {
-      throw new IllegalArgumentException(
-          "numericWidth " + numericWidth + " / embeddingDim " + embeddingDim);
+    public ModelSpec {
+        vocabularySizes = List.copyOf(Objects.requireNonNull(vocabularySizes, "vocabularySizes"));
+        Objects.requireNonNull(encoder, "encoder");
+        Objects.requireNonNull(head, "head");
+        if (numericWidth < 0 || embeddingDim < 1) {
+            throw new IllegalArgumentException(
+                    "numericWidth " + numericWidth + " / embeddingDim " + embeddingDim);
+        }
+        if (numericWidth == 0 && vocabularySizes.isEmpty()) {
+            throw new IllegalArgumentException("the model has no input feature");
+        }
     }
-    if (numericWidth == 0 && vocabularySizes.isEmpty()) {
-      throw new IllegalArgumentException("the model has no input feature");
-    }
-  }
 }

@@ -18,110 +18,111 @@ import org.mtl4j.task.Task;
  * Hard parameter sharing (Caruana, "Multitask Learning", 1997): a shared input layer and encoder,
  * then one tower per task.
  *
- * <p>Inputs: numeric (B, n) float32 and categorical ids (B, c) int64. Outputs: one array per
- * task, in task order, of shape (B, task output width): logits or regression values.
+ * <p>Inputs: numeric (B, n) float32 and categorical ids (B, c) int64. Outputs: one array per task,
+ * in task order, of shape (B, task output width): logits or regression values.
  *
  * <p>Children are named {@code input}, {@code shared} and {@code head_<task>}. The parameters of
  * {@code input} and {@code shared} are the shared parameters that gradient balancers act on; the
  * encoder output is the shared representation.
  */
 public final class MultiTaskModel extends AbstractBlock {
-  private final ModelSpec spec;
-  private final List<Task> tasks;
-  private final FeatureInput input;
-  private final Block shared;
-  private final List<Block> heads = new ArrayList<>();
+    private final ModelSpec spec;
+    private final List<Task> tasks;
+    private final FeatureInput input;
+    private final Block shared;
+    private final List<Block> heads = new ArrayList<>();
 
-  public MultiTaskModel(ModelSpec spec, List<Task> tasks) {
-    this.spec = spec;
-    this.tasks = List.copyOf(tasks);
-    if (tasks.isEmpty()) {
-      throw new IllegalArgumentException("a model needs at least one task");
+    public MultiTaskModel(ModelSpec spec, List<Task> tasks) {
+        this.spec = spec;
+        this.tasks = List.copyOf(tasks);
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("a model needs at least one task");
+        }
+        input =
+                addChildBlock(
+                        "input",
+                        new FeatureInput(
+                                spec.numericWidth(), spec.vocabularySizes(), spec.embeddingDim()));
+        shared = addChildBlock("shared", spec.encoder().build(0));
+        for (Task t : tasks) {
+            heads.add(addChildBlock("head_" + t.name(), spec.head().build(t.type().outputWidth())));
+        }
     }
-    input =
-        addChildBlock(
-            "input",
-            new FeatureInput(spec.numericWidth(), spec.vocabularySizes(), spec.embeddingDim()));
-    shared = addChildBlock("shared", spec.encoder().build(0));
-    for (Task t : tasks) {
-      heads.add(addChildBlock("head_" + t.name(), spec.head().build(t.type().outputWidth())));
+
+    public ModelSpec spec() {
+        return spec;
     }
-  }
 
-  public ModelSpec spec() {
-    return spec;
-  }
-
-  public List<Task> tasks() {
-    return tasks;
-  }
-
-  /** Initialises all parameters (seed the engine first for reproducible values). */
-  public void initialize(NDManager manager) {
-    initialize(
-        manager,
-        DataType.FLOAT32,
-        new Shape(1, spec.numericWidth()),
-        new Shape(1, spec.vocabularySizes().size()));
-  }
-
-  /** The shared representation, shape (B, encoder width). */
-  public NDArray encode(ParameterStore ps, NDList inputs, boolean training) {
-    NDList x = input.forward(ps, inputs, training);
-    return shared.forward(ps, x, training).singletonOrThrow();
-  }
-
-  /** Task {@code t}'s head applied to a representation. */
-  public NDArray head(int t, ParameterStore ps, NDArray z, boolean training) {
-    return heads.get(t).forward(ps, new NDList(z), training).singletonOrThrow();
-  }
-
-  @Override
-  protected NDList forwardInternal(
-      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray z = encode(ps, inputs, training);
-    NDList out = new NDList(heads.size());
-    for (int t = 0; t < heads.size(); t++) {
-      out.add(head(t, ps, z, training));
+    public List<Task> tasks() {
+        return tasks;
     }
-    return out;
-  }
 
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    long b = inputShapes[0].get(0);
-    return tasks.stream().map(t -> new Shape(b, t.type().outputWidth())).toArray(Shape[]::new);
-  }
-
-  @Override
-  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... shapes) {
-    input.initialize(manager, dataType, shapes);
-    Shape x = input.getOutputShapes(shapes)[0];
-    shared.initialize(manager, dataType, x);
-    Shape z = shared.getOutputShapes(new Shape[] {x})[0];
-    for (Block h : heads) {
-      h.initialize(manager, dataType, z);
+    /** Initialises all parameters (seed the engine first for reproducible values). */
+    public void initialize(NDManager manager) {
+        initialize(
+                manager,
+                DataType.FLOAT32,
+                new Shape(1, spec.numericWidth()),
+                new Shape(1, spec.vocabularySizes().size()));
     }
-  }
 
-  /** Parameters of the input layer and shared encoder, in a fixed order. */
-  public List<Parameter> sharedParameters() {
-    List<Parameter> out = new ArrayList<>(input.getParameters().values());
-    out.addAll(shared.getParameters().values());
-    return out;
-  }
-
-  /** Parameters of task {@code t}'s head. */
-  public List<Parameter> taskParameters(int t) {
-    return new ArrayList<>(heads.get(t).getParameters().values());
-  }
-
-  /** Total number of scalar parameters. */
-  public long parameterCount() {
-    long n = 0;
-    for (Parameter p : getParameters().values()) {
-      n += p.getArray().getShape().size();
+    /** The shared representation, shape (B, encoder width). */
+    public NDArray encode(ParameterStore ps, NDList inputs, boolean training) {
+        NDList x = input.forward(ps, inputs, training);
+        return shared.forward(ps, x, training).singletonOrThrow();
     }
-    return n;
-  }
+
+    /** Task {@code t}'s head applied to a representation. */
+    public NDArray head(int t, ParameterStore ps, NDArray z, boolean training) {
+        return heads.get(t).forward(ps, new NDList(z), training).singletonOrThrow();
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray z = encode(ps, inputs, training);
+        NDList out = new NDList(heads.size());
+        for (int t = 0; t < heads.size(); t++) {
+            out.add(head(t, ps, z, training));
+        }
+        return out;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        long b = inputShapes[0].get(0);
+        return tasks.stream().map(t -> new Shape(b, t.type().outputWidth())).toArray(Shape[]::new);
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... shapes) {
+        input.initialize(manager, dataType, shapes);
+        Shape x = input.getOutputShapes(shapes)[0];
+        shared.initialize(manager, dataType, x);
+        Shape z = shared.getOutputShapes(new Shape[] {x})[0];
+        for (Block h : heads) {
+            h.initialize(manager, dataType, z);
+        }
+    }
+
+    /** Parameters of the input layer and shared encoder, in a fixed order. */
+    public List<Parameter> sharedParameters() {
+        List<Parameter> out = new ArrayList<>(input.getParameters().values());
+        out.addAll(shared.getParameters().values());
+        return out;
+    }
+
+    /** Parameters of task {@code t}'s head. */
+    public List<Parameter> taskParameters(int t) {
+        return new ArrayList<>(heads.get(t).getParameters().values());
+    }
+
+    /** Total number of scalar parameters. */
+    public long parameterCount() {
+        long n = 0;
+        for (Parameter p : getParameters().values()) {
+            n += p.getArray().getShape().size();
+        }
+        return n;
+    }
 }

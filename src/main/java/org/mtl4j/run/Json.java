@@ -12,71 +12,71 @@ import org.mtl4j.Mtl4jException;
 
 /** JSON reading and writing for run files (Jackson). NaN is written as null. */
 public final class Json {
-  private static final ObjectMapper PRETTY =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private static final ObjectMapper COMPACT = new ObjectMapper();
+    private static final ObjectMapper PRETTY =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper COMPACT = new ObjectMapper();
 
-  private Json() {}
+    private Json() {}
 
-  public static ObjectMapper mapper() {
-    return COMPACT;
-  }
-
-  /** Pretty JSON text of {@code value}. */
-  public static String pretty(Object value) {
-    try {
-      return PRETTY.writeValueAsString(Sanitize.clean(value)) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
+    public static ObjectMapper mapper() {
+        return COMPACT;
     }
-  }
 
-  /** One-line JSON text of {@code value}. */
-  public static String line(Object value) {
-    try {
-      return COMPACT.writeValueAsString(Sanitize.clean(value));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** Writes pretty JSON atomically. */
-  public static void write(Path file, Object value) {
-    AtomicFiles.writeString(file, pretty(value));
-  }
-
-  public static JsonNode read(Path file) {
-    try {
-      return COMPACT.readTree(Files.readString(file));
-    } catch (NoSuchFileException e) {
-      throw new Mtl4jException(file + ": not found");
-    } catch (IOException e) {
-      throw new Mtl4jException(file + ": not valid JSON: " + e.getMessage(), e);
-    }
-  }
-
-  /** Replaces non-finite doubles by null, recursively through maps and lists. */
-  private static final class Sanitize {
-    static Object clean(Object v) {
-      if (v instanceof Double d && !Double.isFinite(d)) {
-        return null;
-      }
-      if (v instanceof double[] a) {
-        java.util.List<Object> out = new java.util.ArrayList<>();
-        for (double d : a) {
-          out.add(Double.isFinite(d) ? d : null);
+    /** Pretty JSON text of {@code value}. */
+    public static String pretty(Object value) {
+        try {
+            return PRETTY.writeValueAsString(Sanitize.clean(value)) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
-        return out;
-      }
-      if (v instanceof java.util.Map<?, ?> m) {
-        java.util.Map<Object, Object> out = new java.util.LinkedHashMap<>();
-        m.forEach((k, x) -> out.put(k, clean(x)));
-        return out;
-      }
-      if (v instanceof java.util.List<?> l) {
-        return l.stream().map(Sanitize::clean).toList();
-      }
-      return v;
     }
-  }
+
+    /** One-line JSON text of {@code value}. */
+    public static String line(Object value) {
+        try {
+            return COMPACT.writeValueAsString(Sanitize.clean(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes pretty JSON atomically. */
+    public static void write(Path file, Object value) {
+        AtomicFiles.writeString(file, pretty(value));
+    }
+
+    public static JsonNode read(Path file) {
+        try {
+            return COMPACT.readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new Mtl4jException(file + ": not found");
+        } catch (IOException e) {
+            throw new Mtl4jException(file + ": not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces non-finite doubles by null, recursively through maps and lists. */
+    private static final class Sanitize {
+        static Object clean(Object v) {
+            if (v instanceof Double d && !Double.isFinite(d)) {
+                return null;
+            }
+            if (v instanceof double[] a) {
+                java.util.List<Object> out = new java.util.ArrayList<>();
+                for (double d : a) {
+                    out.add(Double.isFinite(d) ? d : null);
+                }
+                return out;
+            }
+            if (v instanceof java.util.Map<?, ?> m) {
+                java.util.Map<Object, Object> out = new java.util.LinkedHashMap<>();
+                m.forEach((k, x) -> out.put(k, clean(x)));
+                return out;
+            }
+            if (v instanceof java.util.List<?> l) {
+                return l.stream().map(Sanitize::clean).toList();
+            }
+            return v;
+        }
+    }
 }

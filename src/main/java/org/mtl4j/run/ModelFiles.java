@@ -28,160 +28,196 @@ import org.mtl4j.task.TaskType;
 
 /**
  * A saved model directory: {@code model.json} (tasks with their label columns, architecture,
- * feature preprocessing) and {@code parameters.bin} (DJL parameter format). The directory is
- * staged and renamed into place, so it is either complete or absent.
+ * feature preprocessing) and {@code parameters.bin} (DJL parameter format). The directory is staged
+ * and renamed into place, so it is either complete or absent.
  */
 public final class ModelFiles {
-  /** Format version of {@code model.json}. */
-  public static final int FORMAT = 1;
+    /** Format version of {@code model.json}. */
+    public static final int FORMAT = 1;
 
-  /** What a loaded model directory describes. */
-  public record Description(
-      List<TaskConfig> tasks,
-      ModelSpec spec,
-      Preprocessor preprocessor,
-      List<String> numericNames) {}
+    /** What a loaded model directory describes. */
+    public record Description(
+            List<TaskConfig> tasks,
+            ModelSpec spec,
+            Preprocessor preprocessor,
+            List<String> numericNames) {}
 
-  private ModelFiles() {}
+    private ModelFiles() {}
 
-  /** Writes {@code model} to {@code dir} atomically. */
-  public static void save(Path dir, MultiTaskModel model, Description d) {
-    Path staged = dir.resolveSibling("." + dir.getFileName() + ".staging");
-    try {
-      AtomicFiles.deleteRecursively(staged);
-      Files.createDirectories(staged);
-      Json.write(staged.resolve("model.json"), describe(d));
-      AtomicFiles.write(staged.resolve("parameters.bin"), out -> {
-        DataOutputStream dos = new DataOutputStream(out);
-        model.saveParameters(dos);
-        dos.flush();
-      });
-    } catch (IOException e) {
-      throw new Mtl4jException("cannot write model to " + dir + ": " + e.getMessage(), e);
+    /** Writes {@code model} to {@code dir} atomically. */
+    public static void save(Path dir, MultiTaskModel model, Description d) {
+        Path staged = dir.resolveSibling("." + dir.getFileName() + ".staging");
+        try {
+            AtomicFiles.deleteRecursively(staged);
+            Files.createDirectories(staged);
+            Json.write(staged.resolve("model.json"), describe(d));
+            AtomicFiles.write(
+                    staged.resolve("parameters.bin"),
+                    out -> {
+                        DataOutputStream dos = new DataOutputStream(out);
+                        model.saveParameters(dos);
+                        dos.flush();
+                    });
+        } catch (IOException e) {
+            throw new Mtl4jException("cannot write model to " + dir + ": " + e.getMessage(), e);
+        }
+        AtomicFiles.replaceDirectory(staged, dir);
     }
-    AtomicFiles.replaceDirectory(staged, dir);
-  }
 
-  /** Reads the description in {@code dir/model.json}. */
-  public static Description describe(Path dir) {
-    Path file = dir.resolve("model.json");
-    if (!Files.exists(file)) {
-      throw new Mtl4jException(dir + ": no saved model here (model.json missing); pass a run"
-          + " directory written by mtl4j train, or its model/ subdirectory");
+    /** Reads the description in {@code dir/model.json}. */
+    public static Description describe(Path dir) {
+        Path file = dir.resolve("model.json");
+        if (!Files.exists(file)) {
+            throw new Mtl4jException(
+                    dir
+                            + ": no saved model here (model.json missing); pass a run"
+                            + " directory written by mtl4j train, or its model/ subdirectory");
+        }
+        JsonNode j = Json.read(file);
+        int format = j.path("format").asInt(-1);
+        if (format != FORMAT) {
+            throw new Mtl4jException(
+                    file
+                            + ": model format "
+                            + format
+                            + " is not supported by this"
+                            + " mtl4j (expects "
+                            + FORMAT
+                            + ")");
+        }
+        List<TaskConfig> tasks = new ArrayList<>();
+        for (JsonNode t : j.get("tasks")) {
+            tasks.add(task(t));
+        }
+        JsonNode m = j.get("model");
+        List<Integer> vocab = new ArrayList<>();
+        m.get("vocabulary_sizes").forEach(v -> vocab.add(v.asInt()));
+        ModelSpec spec =
+                new ModelSpec(
+                        m.get("numeric_width").asInt(),
+                        vocab,
+                        m.get("embedding_dim").asInt(),
+                        mlp(m.get("encoder")),
+                        mlp(m.get("head")));
+        Preprocessor pre = null;
+        if (j.hasNonNull("preprocessor")) {
+            pre =
+                    Preprocessor.fromState(
+                            Json.mapper()
+                                    .convertValue(j.get("preprocessor"), Preprocessor.State.class));
+        }
+        List<String> names = strings(j.get("numeric_names"));
+        return new Description(tasks, spec, pre, names);
     }
-    JsonNode j = Json.read(file);
-    int format = j.path("format").asInt(-1);
-    if (format != FORMAT) {
-      throw new Mtl4jException(file + ": model format " + format + " is not supported by this"
-          + " mtl4j (expects " + FORMAT + ")");
+
+    /** Rebuilds the model in {@code dir} with its trained parameters. */
+    public static MultiTaskModel load(Path dir, NDManager manager) {
+        Description d = describe(dir);
+        MultiTaskModel model =
+                new MultiTaskModel(d.spec(), d.tasks().stream().map(TaskConfig::task).toList());
+        model.initialize(manager);
+        try (InputStream in =
+                new BufferedInputStream(Files.newInputStream(dir.resolve("parameters.bin")))) {
+            model.loadParameters(manager, new DataInputStream(in));
+        } catch (IOException | MalformedModelException e) {
+            throw new Mtl4jException(
+                    dir.resolve("parameters.bin") + ": cannot load parameters: " + e.getMessage(),
+                    e);
+        }
+        return model;
     }
-    List<TaskConfig> tasks = new ArrayList<>();
-    for (JsonNode t : j.get("tasks")) {
-      tasks.add(task(t));
+
+    private static Map<String, Object> describe(Description d) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("format", FORMAT);
+        j.put("mtl4j_version", Versions.mtl4j());
+        List<Object> tasks = new ArrayList<>();
+        for (TaskConfig tc : d.tasks()) {
+            tasks.add(taskJson(tc));
+        }
+        j.put("tasks", tasks);
+        ModelSpec s = d.spec();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("architecture", "hard_parameter_sharing");
+        m.put("numeric_width", s.numericWidth());
+        m.put("vocabulary_sizes", s.vocabularySizes());
+        m.put("embedding_dim", s.embeddingDim());
+        m.put("encoder", mlpJson(s.encoder()));
+        m.put("head", mlpJson(s.head()));
+        j.put("model", m);
+        j.put("preprocessor", d.preprocessor() == null ? null : d.preprocessor().state());
+        j.put("numeric_names", d.numericNames());
+        return j;
     }
-    JsonNode m = j.get("model");
-    List<Integer> vocab = new ArrayList<>();
-    m.get("vocabulary_sizes").forEach(v -> vocab.add(v.asInt()));
-    ModelSpec spec = new ModelSpec(m.get("numeric_width").asInt(), vocab,
-        m.get("embedding_dim").asInt(), mlp(m.get("encoder")), mlp(m.get("head")));
-    Preprocessor pre = null;
-    if (j.hasNonNull("preprocessor")) {
-      pre = Preprocessor.fromState(
-          Json.mapper().convertValue(j.get("preprocessor"), Preprocessor.State.class));
+
+    static Map<String, Object> taskJson(TaskConfig tc) {
+        Task t = tc.task();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", t.name());
+        m.put("type", t.type().typeName());
+        m.put("width", t.type().outputWidth());
+        m.put("loss", t.loss().configName());
+        m.put("metrics", t.metrics());
+        m.put("delta_metrics", t.deltaMetrics());
+        m.put("dim_names", t.dimNames());
+        m.put("label_columns", tc.labelColumns());
+        m.put("class_names", tc.classNames());
+        return m;
     }
-    List<String> names = strings(j.get("numeric_names"));
-    return new Description(tasks, spec, pre, names);
-  }
 
-  /** Rebuilds the model in {@code dir} with its trained parameters. */
-  public static MultiTaskModel load(Path dir, NDManager manager) {
-    Description d = describe(dir);
-    MultiTaskModel model =
-        new MultiTaskModel(d.spec(), d.tasks().stream().map(TaskConfig::task).toList());
-    model.initialize(manager);
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(dir.resolve("parameters.bin")))) {
-      model.loadParameters(manager, new DataInputStream(in));
-    } catch (IOException | MalformedModelException e) {
-      throw new Mtl4jException(dir.resolve("parameters.bin") + ": cannot load parameters: "
-          + e.getMessage(), e);
+    private static TaskConfig task(JsonNode n) {
+        int w = n.get("width").asInt();
+        TaskType type =
+                switch (n.get("type").asText()) {
+                    case "binary" -> new TaskType.Binary();
+                    case "multiclass" -> new TaskType.Multiclass(w);
+                    case "multilabel" -> new TaskType.Multilabel(w);
+                    case "regression" -> new TaskType.Regression(w);
+                    default ->
+                            throw new Mtl4jException(
+                                    "model.json: unknown task type " + n.get("type"));
+                };
+        Task t =
+                new Task(
+                        n.get("name").asText(),
+                        type,
+                        LossKind.parse(n.get("loss").asText()),
+                        strings(n.get("metrics")),
+                        strings(n.get("delta_metrics")),
+                        strings(n.get("dim_names")));
+        return new TaskConfig(
+                t,
+                strings(n.get("label_columns")),
+                strings(n.get("class_names")),
+                null,
+                null,
+                null);
     }
-    return model;
-  }
 
-  private static Map<String, Object> describe(Description d) {
-    Map<String, Object> j = new LinkedHashMap<>();
-    j.put("format", FORMAT);
-    j.put("mtl4j_version", Versions.mtl4j());
-    List<Object> tasks = new ArrayList<>();
-    for (TaskConfig tc : d.tasks()) {
-      tasks.add(taskJson(tc));
+    private static Map<String, Object> mlpJson(MlpSpec s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("hidden", s.hidden());
+        m.put("activation", s.activation().configName());
+        m.put("dropout", s.dropout());
+        m.put("norm", s.norm().configName());
+        return m;
     }
-    j.put("tasks", tasks);
-    ModelSpec s = d.spec();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("architecture", "hard_parameter_sharing");
-    m.put("numeric_width", s.numericWidth());
-    m.put("vocabulary_sizes", s.vocabularySizes());
-    m.put("embedding_dim", s.embeddingDim());
-    m.put("encoder", mlpJson(s.encoder()));
-    m.put("head", mlpJson(s.head()));
-    j.put("model", m);
-    j.put("preprocessor", d.preprocessor() == null ? null : d.preprocessor().state());
-    j.put("numeric_names", d.numericNames());
-    return j;
-  }
 
-  static Map<String, Object> taskJson(TaskConfig tc) {
-    Task t = tc.task();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", t.name());
-    m.put("type", t.type().typeName());
-    m.put("width", t.type().outputWidth());
-    m.put("loss", t.loss().configName());
-    m.put("metrics", t.metrics());
-    m.put("delta_metrics", t.deltaMetrics());
-    m.put("dim_names", t.dimNames());
-    m.put("label_columns", tc.labelColumns());
-    m.put("class_names", tc.classNames());
-    return m;
-  }
-
-  private static TaskConfig task(JsonNode n) {
-    int w = n.get("width").asInt();
-    TaskType type = switch (n.get("type").asText()) {
-      case "binary" -> new TaskType.Binary();
-      case "multiclass" -> new TaskType.Multiclass(w);
-      case "multilabel" -> new TaskType.Multilabel(w);
-      case "regression" -> new TaskType.Regression(w);
-      default -> throw new Mtl4jException("model.json: unknown task type " + n.get("type"));
-    };
-    Task t = new Task(n.get("name").asText(), type, LossKind.parse(n.get("loss").asText()),
-        strings(n.get("metrics")), strings(n.get("delta_metrics")), strings(n.get("dim_names")));
-    return new TaskConfig(t, strings(n.get("label_columns")), strings(n.get("class_names")),
-        null, null, null);
-  }
-
-  private static Map<String, Object> mlpJson(MlpSpec s) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("hidden", s.hidden());
-    m.put("activation", s.activation().configName());
-    m.put("dropout", s.dropout());
-    m.put("norm", s.norm().configName());
-    return m;
-  }
-
-  private static MlpSpec mlp(JsonNode n) {
-    List<Integer> hidden = new ArrayList<>();
-    n.get("hidden").forEach(h -> hidden.add(h.asInt()));
-    return new MlpSpec(hidden, Activation.parse(n.get("activation").asText()),
-        n.get("dropout").asDouble(), Norm.parse(n.get("norm").asText()));
-  }
-
-  private static List<String> strings(JsonNode n) {
-    List<String> out = new ArrayList<>();
-    if (n != null) {
-      n.forEach(x -> out.add(x.asText()));
+    private static MlpSpec mlp(JsonNode n) {
+        List<Integer> hidden = new ArrayList<>();
+        n.get("hidden").forEach(h -> hidden.add(h.asInt()));
+        return new MlpSpec(
+                hidden,
+                Activation.parse(n.get("activation").asText()),
+                n.get("dropout").asDouble(),
+                Norm.parse(n.get("norm").asText()));
     }
-    return out;
-  }
+
+    private static List<String> strings(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        if (n != null) {
+            n.forEach(x -> out.add(x.asText()));
+        }
+        return out;
+    }
 }

@@ -22,147 +22,168 @@ import org.mtl4j.train.Evaluator;
  * between threads (calls are serialised).
  */
 public final class Predictor implements AutoCloseable {
-  private final NDManager manager;
-  private final MultiTaskModel model;
-  private final ModelFiles.Description description;
+    private final NDManager manager;
+    private final MultiTaskModel model;
+    private final ModelFiles.Description description;
 
-  private Predictor(NDManager manager, MultiTaskModel model, ModelFiles.Description d) {
-    this.manager = manager;
-    this.model = model;
-    this.description = d;
-  }
-
-  /** Loads from a run directory (its {@code model/}) or a model directory. */
-  public static Predictor load(Path dir) {
-    Path modelDir = Files.exists(dir.resolve("model").resolve("model.json")) ? dir.resolve("model") : dir;
-    if (!Files.isDirectory(dir)) {
-      throw new Mtl4jException(dir + ": no such run directory");
+    private Predictor(NDManager manager, MultiTaskModel model, ModelFiles.Description d) {
+        this.manager = manager;
+        this.model = model;
+        this.description = d;
     }
-    ModelFiles.Description d = ModelFiles.describe(modelDir);
-    Engines.start(0, 0);
-    NDManager m = NDManager.newBaseManager();
-    try {
-      return new Predictor(m, ModelFiles.load(modelDir, m), d);
-    } catch (RuntimeException e) {
-      m.close();
-      throw e;
-    }
-  }
 
-  public List<Task> tasks() {
-    return model.tasks();
-  }
-
-  public ModelFiles.Description description() {
-    return description;
-  }
-
-  public MultiTaskModel model() {
-    return model;
-  }
-
-  /** Raw outputs per task (logits or values), rows × width each. */
-  public synchronized float[][] predictRaw(FeatureMatrix x) {
-    return Evaluator.predict(model, manager, x, 1024);
-  }
-
-  /** Model features of a table, with the preprocessing saved at training time. */
-  public FeatureMatrix features(CsvTable table) {
-    if (description.preprocessor() != null) {
-      return description.preprocessor().transform(table);
-    }
-    List<String> names = description.numericNames();
-    int[] idx = names.stream().mapToInt(n -> table.requireColumn(n, "feature")).toArray();
-    float[] v = new float[table.rows() * idx.length];
-    for (int r = 0; r < table.rows(); r++) {
-      for (int k = 0; k < idx.length; k++) {
-        String cell = table.cell(r, idx[k]);
+    /** Loads from a run directory (its {@code model/}) or a model directory. */
+    public static Predictor load(Path dir) {
+        Path modelDir =
+                Files.exists(dir.resolve("model").resolve("model.json"))
+                        ? dir.resolve("model")
+                        : dir;
+        if (!Files.isDirectory(dir)) {
+            throw new Mtl4jException(dir + ": no such run directory");
+        }
+        ModelFiles.Description d = ModelFiles.describe(modelDir);
+        Engines.start(0, 0);
+        NDManager m = NDManager.newBaseManager();
         try {
-          v[r * idx.length + k] = Float.parseFloat(cell.trim());
-        } catch (NumberFormatException e) {
-          throw new Mtl4jException(table.source() + " line " + table.line(r) + ", column \""
-              + names.get(k) + "\": \"" + cell + "\" is not a number");
+            return new Predictor(m, ModelFiles.load(modelDir, m), d);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
         }
-      }
     }
-    return new FeatureMatrix(table.rows(), idx.length, v, 0, new int[0]);
-  }
 
-  /**
-   * Writes predictions for every row of {@code input} to a CSV: per task, the predicted class
-   * (or value) and probabilities. Column names: binary {@code t}, {@code t_prob}; multiclass
-   * {@code t}, {@code t_prob_<class>}; multilabel {@code t_<label>}, {@code t_<label>_prob};
-   * regression {@code t} or {@code t_<dim>}. The file is written atomically.
-   */
-  public void writeCsv(CsvTable input, Path output) {
-    float[][] raw = predictRaw(features(input));
-    List<String> header = new ArrayList<>();
-    for (TaskConfig tc : description.tasks()) {
-      header.addAll(columns(tc));
+    public List<Task> tasks() {
+        return model.tasks();
     }
-    AtomicFiles.write(output, out -> {
-      BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
-      w.write(String.join(",", header));
-      w.newLine();
-      for (int r = 0; r < input.rows(); r++) {
-        List<String> cells = new ArrayList<>();
-        for (int t = 0; t < raw.length; t++) {
-          cells.addAll(PredictionFormat.cells(description.tasks().get(t), raw[t], r));
+
+    public ModelFiles.Description description() {
+        return description;
+    }
+
+    public MultiTaskModel model() {
+        return model;
+    }
+
+    /** Raw outputs per task (logits or values), rows × width each. */
+    public synchronized float[][] predictRaw(FeatureMatrix x) {
+        return Evaluator.predict(model, manager, x, 1024);
+    }
+
+    /** Model features of a table, with the preprocessing saved at training time. */
+    public FeatureMatrix features(CsvTable table) {
+        if (description.preprocessor() != null) {
+            return description.preprocessor().transform(table);
         }
-        w.write(String.join(",", cells));
-        w.newLine();
-      }
-      w.flush();
-    });
-  }
-
-  private static List<String> columns(TaskConfig tc) {
-    Task t = tc.task();
-    String n = t.name();
-    List<String> c = new ArrayList<>();
-    TaskType type = t.type();
-    if (type instanceof TaskType.Binary) {
-      c.add(n);
-      c.add(n + "_prob");
-    } else if (type instanceof TaskType.Multiclass) {
-      c.add(n);
-      t.dimNames().forEach(d -> c.add(n + "_prob_" + d));
-    } else if (type instanceof TaskType.Multilabel) {
-      t.dimNames().forEach(d -> {
-        c.add(n + "_" + d);
-        c.add(n + "_" + d + "_prob");
-      });
-    } else {
-      if (type.outputWidth() == 1) {
-        c.add(n);
-      } else {
-        t.dimNames().forEach(d -> c.add(n + "_" + d));
-      }
+        List<String> names = description.numericNames();
+        int[] idx = names.stream().mapToInt(n -> table.requireColumn(n, "feature")).toArray();
+        float[] v = new float[table.rows() * idx.length];
+        for (int r = 0; r < table.rows(); r++) {
+            for (int k = 0; k < idx.length; k++) {
+                String cell = table.cell(r, idx[k]);
+                try {
+                    v[r * idx.length + k] = Float.parseFloat(cell.trim());
+                } catch (NumberFormatException e) {
+                    throw new Mtl4jException(
+                            table.source()
+                                    + " line "
+                                    + table.line(r)
+                                    + ", column \""
+                                    + names.get(k)
+                                    + "\": \""
+                                    + cell
+                                    + "\" is not a number");
+                }
+            }
+        }
+        return new FeatureMatrix(table.rows(), idx.length, v, 0, new int[0]);
     }
-    return c;
-  }
 
-  @Override
-  public void close() {
-    manager.close();
-  }
-
-  /** Per-task loss and metrics of the saved model on labelled rows. */
-  public synchronized Evaluator.Evaluation evaluate(org.mtl4j.data.Dataset data) {
-    return Evaluator.evaluate(model, manager, data, 1024);
-  }
-
-  /** Features and labels of a CSV that has the training label columns. */
-  public org.mtl4j.data.Dataset labelled(CsvTable table) {
-    FeatureMatrix x = features(table);
-    List<org.mtl4j.data.TaskLabels> labels = new ArrayList<>();
-    for (TaskConfig tc : description.tasks()) {
-      if (tc.labelColumns().isEmpty()) {
-        throw new Mtl4jException("task \"" + tc.task().name() + "\" was trained on synthetic data"
-            + " and has no label column; evaluate it without --data");
-      }
-      labels.add(org.mtl4j.data.LabelReader.read(tc.task(), tc.labelColumns(), tc.classNames(), table));
+    /**
+     * Writes predictions for every row of {@code input} to a CSV: per task, the predicted class (or
+     * value) and probabilities. Column names: binary {@code t}, {@code t_prob}; multiclass {@code
+     * t}, {@code t_prob_<class>}; multilabel {@code t_<label>}, {@code t_<label>_prob}; regression
+     * {@code t} or {@code t_<dim>}. The file is written atomically.
+     */
+    public void writeCsv(CsvTable input, Path output) {
+        float[][] raw = predictRaw(features(input));
+        List<String> header = new ArrayList<>();
+        for (TaskConfig tc : description.tasks()) {
+            header.addAll(columns(tc));
+        }
+        AtomicFiles.write(
+                output,
+                out -> {
+                    BufferedWriter w =
+                            new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+                    w.write(String.join(",", header));
+                    w.newLine();
+                    for (int r = 0; r < input.rows(); r++) {
+                        List<String> cells = new ArrayList<>();
+                        for (int t = 0; t < raw.length; t++) {
+                            cells.addAll(
+                                    PredictionFormat.cells(description.tasks().get(t), raw[t], r));
+                        }
+                        w.write(String.join(",", cells));
+                        w.newLine();
+                    }
+                    w.flush();
+                });
     }
-    return new org.mtl4j.data.Dataset(x, labels);
-  }
+
+    private static List<String> columns(TaskConfig tc) {
+        Task t = tc.task();
+        String n = t.name();
+        List<String> c = new ArrayList<>();
+        TaskType type = t.type();
+        if (type instanceof TaskType.Binary) {
+            c.add(n);
+            c.add(n + "_prob");
+        } else if (type instanceof TaskType.Multiclass) {
+            c.add(n);
+            t.dimNames().forEach(d -> c.add(n + "_prob_" + d));
+        } else if (type instanceof TaskType.Multilabel) {
+            t.dimNames()
+                    .forEach(
+                            d -> {
+                                c.add(n + "_" + d);
+                                c.add(n + "_" + d + "_prob");
+                            });
+        } else {
+            if (type.outputWidth() == 1) {
+                c.add(n);
+            } else {
+                t.dimNames().forEach(d -> c.add(n + "_" + d));
+            }
+        }
+        return c;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /** Per-task loss and metrics of the saved model on labelled rows. */
+    public synchronized Evaluator.Evaluation evaluate(org.mtl4j.data.Dataset data) {
+        return Evaluator.evaluate(model, manager, data, 1024);
+    }
+
+    /** Features and labels of a CSV that has the training label columns. */
+    public org.mtl4j.data.Dataset labelled(CsvTable table) {
+        FeatureMatrix x = features(table);
+        List<org.mtl4j.data.TaskLabels> labels = new ArrayList<>();
+        for (TaskConfig tc : description.tasks()) {
+            if (tc.labelColumns().isEmpty()) {
+                throw new Mtl4jException(
+                        "task \""
+                                + tc.task().name()
+                                + "\" was trained on synthetic data"
+                                + " and has no label column; evaluate it without --data");
+            }
+            labels.add(
+                    org.mtl4j.data.LabelReader.read(
+                            tc.task(), tc.labelColumns(), tc.classNames(), table));
+        }
+        return new org.mtl4j.data.Dataset(x, labels);
+    }
 }

@@ -20,99 +20,101 @@ import org.mtl4j.train.TrainingListener;
  * each is written atomically).
  */
 public final class RunRecorder implements TrainingListener, AutoCloseable {
-  private static final int KEEP_CHECKPOINTS = 2;
-  private final Path dir;
-  private final ModelFiles.Description description;
-  private final BufferedWriter metrics;
-  private final List<Path> checkpoints = new ArrayList<>();
-  private List<String> tasks = List.of();
+    private static final int KEEP_CHECKPOINTS = 2;
+    private final Path dir;
+    private final ModelFiles.Description description;
+    private final BufferedWriter metrics;
+    private final List<Path> checkpoints = new ArrayList<>();
+    private List<String> tasks = List.of();
 
-  public RunRecorder(Path dir, ModelFiles.Description description) {
-    this.dir = dir;
-    this.description = description;
-    try {
-      metrics = Files.newBufferedWriter(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new Mtl4jException("cannot write " + dir.resolve("metrics.jsonl") + ": " + e.getMessage(), e);
+    public RunRecorder(Path dir, ModelFiles.Description description) {
+        this.dir = dir;
+        this.description = description;
+        try {
+            metrics = Files.newBufferedWriter(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new Mtl4jException(
+                    "cannot write " + dir.resolve("metrics.jsonl") + ": " + e.getMessage(), e);
+        }
     }
-  }
 
-  @Override
-  public void onStart(int epochs, int stepsPerEpoch, List<String> taskNames) {
-    tasks = taskNames;
-  }
-
-  @Override
-  public void onStep(Step s) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("type", "step");
-    m.put("epoch", s.epoch());
-    m.put("step", s.globalStep());
-    m.put("lr", s.learningRate());
-    m.put("loss", byTask(s.losses()));
-    m.put("weight", byTask(s.weights()));
-    m.put("rows_per_second", s.rowsPerSecond());
-    write(m);
-  }
-
-  @Override
-  public void onEpoch(Epoch e) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("type", "epoch");
-    m.put("epoch", e.epoch());
-    m.put("train_loss", byTask(e.trainLosses()));
-    if (e.validationLosses().length > 0) {
-      m.put("validation_loss", byTask(e.validationLosses()));
-      Map<String, Object> v = new LinkedHashMap<>();
-      for (int t = 0; t < tasks.size(); t++) {
-        v.put(tasks.get(t), e.validationMetrics().get(t));
-      }
-      m.put("validation", v);
+    @Override
+    public void onStart(int epochs, int stepsPerEpoch, List<String> taskNames) {
+        tasks = taskNames;
     }
-    m.put("select", e.selectValue());
-    m.put("best", e.best());
-    m.put("seconds", e.seconds());
-    write(m);
-  }
 
-  @Override
-  public void onCheckpoint(long globalStep, int epoch, MultiTaskModel model) {
-    Path cp = dir.resolve("checkpoints").resolve(String.format("step-%08d", globalStep));
-    ModelFiles.save(cp, model, description);
-    checkpoints.add(cp);
-    while (checkpoints.size() > KEEP_CHECKPOINTS) {
-      try {
-        AtomicFiles.deleteRecursively(checkpoints.remove(0));
-      } catch (IOException ex) {
-        throw new UncheckedIOException(ex);
-      }
+    @Override
+    public void onStep(Step s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "step");
+        m.put("epoch", s.epoch());
+        m.put("step", s.globalStep());
+        m.put("lr", s.learningRate());
+        m.put("loss", byTask(s.losses()));
+        m.put("weight", byTask(s.weights()));
+        m.put("rows_per_second", s.rowsPerSecond());
+        write(m);
     }
-  }
 
-  private Map<String, Object> byTask(double[] values) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int t = 0; t < tasks.size() && t < values.length; t++) {
-      m.put(tasks.get(t), values[t]);
+    @Override
+    public void onEpoch(Epoch e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "epoch");
+        m.put("epoch", e.epoch());
+        m.put("train_loss", byTask(e.trainLosses()));
+        if (e.validationLosses().length > 0) {
+            m.put("validation_loss", byTask(e.validationLosses()));
+            Map<String, Object> v = new LinkedHashMap<>();
+            for (int t = 0; t < tasks.size(); t++) {
+                v.put(tasks.get(t), e.validationMetrics().get(t));
+            }
+            m.put("validation", v);
+        }
+        m.put("select", e.selectValue());
+        m.put("best", e.best());
+        m.put("seconds", e.seconds());
+        write(m);
     }
-    return m;
-  }
 
-  private void write(Map<String, Object> m) {
-    try {
-      metrics.write(Json.line(m));
-      metrics.newLine();
-      metrics.flush();
-    } catch (IOException e) {
-      throw new Mtl4jException("cannot append to " + dir.resolve("metrics.jsonl") + ": " + e.getMessage(), e);
+    @Override
+    public void onCheckpoint(long globalStep, int epoch, MultiTaskModel model) {
+        Path cp = dir.resolve("checkpoints").resolve(String.format("step-%08d", globalStep));
+        ModelFiles.save(cp, model, description);
+        checkpoints.add(cp);
+        while (checkpoints.size() > KEEP_CHECKPOINTS) {
+            try {
+                AtomicFiles.deleteRecursively(checkpoints.remove(0));
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        }
     }
-  }
 
-  @Override
-  public void close() {
-    try {
-      metrics.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    private Map<String, Object> byTask(double[] values) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int t = 0; t < tasks.size() && t < values.length; t++) {
+            m.put(tasks.get(t), values[t]);
+        }
+        return m;
     }
-  }
+
+    private void write(Map<String, Object> m) {
+        try {
+            metrics.write(Json.line(m));
+            metrics.newLine();
+            metrics.flush();
+        } catch (IOException e) {
+            throw new Mtl4jException(
+                    "cannot append to " + dir.resolve("metrics.jsonl") + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            metrics.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

@@ -13,48 +13,49 @@ import org.mtl4j.data.TaskLabels;
  * labels (B, labelWidth), the mask (B) and the number of labelled rows.
  */
 final class BatchArrays {
-  final int rows;
-  final NDList inputs;
-  final NDArray[] labels;
-  final NDArray[] masks;
-  final int[] observed;
+    final int rows;
+    final NDList inputs;
+    final NDArray[] labels;
+    final NDArray[] masks;
+    final int[] observed;
 
-  private BatchArrays(int rows, NDList inputs, NDArray[] labels, NDArray[] masks, int[] observed) {
-    this.rows = rows;
-    this.inputs = inputs;
-    this.labels = labels;
-    this.masks = masks;
-    this.observed = observed;
-  }
-
-  /** Model inputs only (numeric float32 (B, n), categorical int64 (B, c)). */
-  static NDList inputs(NDManager m, FeatureMatrix f) {
-    NDArray numeric = m.create(f.numeric(), new Shape(f.rows(), f.numericWidth()));
-    long[] ids = new long[f.categorical().length];
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = f.categorical()[i];
+    private BatchArrays(
+            int rows, NDList inputs, NDArray[] labels, NDArray[] masks, int[] observed) {
+        this.rows = rows;
+        this.inputs = inputs;
+        this.labels = labels;
+        this.masks = masks;
+        this.observed = observed;
     }
-    NDArray categorical = m.create(ids, new Shape(f.rows(), f.categoricalWidth()));
-    return new NDList(numeric, categorical);
-  }
 
-  static BatchArrays of(NDManager m, Dataset batch) {
-    int t = batch.labels().size();
-    NDArray[] labels = new NDArray[t];
-    NDArray[] masks = new NDArray[t];
-    int[] observed = new int[t];
-    for (int i = 0; i < t; i++) {
-      TaskLabels l = batch.labels().get(i);
-      labels[i] = m.create(l.values(), new Shape(l.rows(), l.width()));
-      float[] mask = new float[l.rows()];
-      for (int r = 0; r < mask.length; r++) {
-        if (l.observed()[r]) {
-          mask[r] = 1f;
-          observed[i]++;
+    /** Model inputs only (numeric float32 (B, n), categorical int64 (B, c)). */
+    static NDList inputs(NDManager m, FeatureMatrix f) {
+        NDArray numeric = m.create(f.numeric(), new Shape(f.rows(), f.numericWidth()));
+        long[] ids = new long[f.categorical().length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = f.categorical()[i];
         }
-      }
-      masks[i] = m.create(mask);
+        NDArray categorical = m.create(ids, new Shape(f.rows(), f.categoricalWidth()));
+        return new NDList(numeric, categorical);
     }
-    return new BatchArrays(batch.rows(), inputs(m, batch.features()), labels, masks, observed);
-  }
+
+    static BatchArrays of(NDManager m, Dataset batch) {
+        int t = batch.labels().size();
+        NDArray[] labels = new NDArray[t];
+        NDArray[] masks = new NDArray[t];
+        int[] observed = new int[t];
+        for (int i = 0; i < t; i++) {
+            TaskLabels l = batch.labels().get(i);
+            labels[i] = m.create(l.values(), new Shape(l.rows(), l.width()));
+            float[] mask = new float[l.rows()];
+            for (int r = 0; r < mask.length; r++) {
+                if (l.observed()[r]) {
+                    mask[r] = 1f;
+                    observed[i]++;
+                }
+            }
+            masks[i] = m.create(mask);
+        }
+        return new BatchArrays(batch.rows(), inputs(m, batch.features()), labels, masks, observed);
+    }
 }

@@ -7,101 +7,103 @@ import org.mtl4j.data.Dataset;
 
 /**
  * Produces the training batches of each epoch, reproducibly from a seed. Either one dataset
- * labelling all tasks (single-input) or one dataset per task (multi-input), in which case each
- * step concatenates rows of every task, as allocated by a {@link SamplerSpec}; a task's rows carry
+ * labelling all tasks (single-input) or one dataset per task (multi-input), in which case each step
+ * concatenates rows of every task, as allocated by a {@link SamplerSpec}; a task's rows carry
  * labels for that task only.
  */
 public final class BatchSource {
-  private final List<Dataset> sources;
-  private final int[] rowsPerStep;
-  private final int steps;
-  private final SplittableRandom random;
-  private final int[][] order;
-  private final int[] cursor;
+    private final List<Dataset> sources;
+    private final int[] rowsPerStep;
+    private final int steps;
+    private final SplittableRandom random;
+    private final int[][] order;
+    private final int[] cursor;
 
-  private BatchSource(List<Dataset> sources, int[] rowsPerStep, long seed) {
-    this.sources = sources;
-    this.rowsPerStep = rowsPerStep;
-    this.random = new SplittableRandom(seed);
-    int s = 0;
-    order = new int[sources.size()][];
-    cursor = new int[sources.size()];
-    for (int i = 0; i < sources.size(); i++) {
-      int n = sources.get(i).rows();
-      s = Math.max(s, (n + rowsPerStep[i] - 1) / rowsPerStep[i]);
-      order[i] = shuffled(n);
+    private BatchSource(List<Dataset> sources, int[] rowsPerStep, long seed) {
+        this.sources = sources;
+        this.rowsPerStep = rowsPerStep;
+        this.random = new SplittableRandom(seed);
+        int s = 0;
+        order = new int[sources.size()][];
+        cursor = new int[sources.size()];
+        for (int i = 0; i < sources.size(); i++) {
+            int n = sources.get(i).rows();
+            s = Math.max(s, (n + rowsPerStep[i] - 1) / rowsPerStep[i]);
+            order[i] = shuffled(n);
+        }
+        this.steps = s;
     }
-    this.steps = s;
-  }
 
-  /** Shuffled batches of {@code batchSize} rows of one dataset (the last batch may be smaller). */
-  public static BatchSource single(Dataset data, int batchSize, long seed) {
-    return new BatchSource(List.of(data), new int[] {batchSize}, seed);
-  }
-
-  /** One dataset per task, mixed in every step by {@code sampler}. */
-  public static BatchSource perTask(
-      List<Dataset> perTask, int batchSize, SamplerSpec sampler, long seed) {
-    int[] sizes = perTask.stream().mapToInt(Dataset::rows).toArray();
-    return new BatchSource(List.copyOf(perTask), sampler.allocate(batchSize, sizes), seed);
-  }
-
-  public int stepsPerEpoch() {
-    return steps;
-  }
-
-  /** Rows of each source in a step. */
-  public int[] rowsPerStep() {
-    return rowsPerStep.clone();
-  }
-
-  /** The batches of the next epoch. */
-  public List<Dataset> nextEpoch() {
-    List<Dataset> out = new ArrayList<>(steps);
-    if (sources.size() == 1) {
-      int[] idx = order[0];
-      for (int start = 0; start < idx.length; start += rowsPerStep[0]) {
-        int end = Math.min(idx.length, start + rowsPerStep[0]);
-        out.add(sources.get(0).select(java.util.Arrays.copyOfRange(idx, start, end)));
-      }
-      order[0] = shuffled(idx.length);
-      return out;
+    /**
+     * Shuffled batches of {@code batchSize} rows of one dataset (the last batch may be smaller).
+     */
+    public static BatchSource single(Dataset data, int batchSize, long seed) {
+        return new BatchSource(List.of(data), new int[] {batchSize}, seed);
     }
-    for (int s = 0; s < steps; s++) {
-      Dataset batch = null;
-      for (int t = 0; t < sources.size(); t++) {
-        Dataset part = sources.get(t).select(take(t, rowsPerStep[t]));
-        batch = batch == null ? part : batch.concat(part);
-      }
-      out.add(batch);
-    }
-    return out;
-  }
 
-  /** The next {@code k} row indices of source t, reshuffling whenever it runs out. */
-  private int[] take(int t, int k) {
-    int[] out = new int[k];
-    for (int i = 0; i < k; i++) {
-      if (cursor[t] == order[t].length) {
-        order[t] = shuffled(order[t].length);
-        cursor[t] = 0;
-      }
-      out[i] = order[t][cursor[t]++];
+    /** One dataset per task, mixed in every step by {@code sampler}. */
+    public static BatchSource perTask(
+            List<Dataset> perTask, int batchSize, SamplerSpec sampler, long seed) {
+        int[] sizes = perTask.stream().mapToInt(Dataset::rows).toArray();
+        return new BatchSource(List.copyOf(perTask), sampler.allocate(batchSize, sizes), seed);
     }
-    return out;
-  }
 
-  private int[] shuffled(int n) {
-    int[] idx = new int[n];
-    for (int i = 0; i < n; i++) {
-      idx[i] = i;
+    public int stepsPerEpoch() {
+        return steps;
     }
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int tmp = idx[i];
-      idx[i] = idx[j];
-      idx[j] = tmp;
+
+    /** Rows of each source in a step. */
+    public int[] rowsPerStep() {
+        return rowsPerStep.clone();
     }
-    return idx;
-  }
+
+    /** The batches of the next epoch. */
+    public List<Dataset> nextEpoch() {
+        List<Dataset> out = new ArrayList<>(steps);
+        if (sources.size() == 1) {
+            int[] idx = order[0];
+            for (int start = 0; start < idx.length; start += rowsPerStep[0]) {
+                int end = Math.min(idx.length, start + rowsPerStep[0]);
+                out.add(sources.get(0).select(java.util.Arrays.copyOfRange(idx, start, end)));
+            }
+            order[0] = shuffled(idx.length);
+            return out;
+        }
+        for (int s = 0; s < steps; s++) {
+            Dataset batch = null;
+            for (int t = 0; t < sources.size(); t++) {
+                Dataset part = sources.get(t).select(take(t, rowsPerStep[t]));
+                batch = batch == null ? part : batch.concat(part);
+            }
+            out.add(batch);
+        }
+        return out;
+    }
+
+    /** The next {@code k} row indices of source t, reshuffling whenever it runs out. */
+    private int[] take(int t, int k) {
+        int[] out = new int[k];
+        for (int i = 0; i < k; i++) {
+            if (cursor[t] == order[t].length) {
+                order[t] = shuffled(order[t].length);
+                cursor[t] = 0;
+            }
+            out[i] = order[t][cursor[t]++];
+        }
+        return out;
+    }
+
+    private int[] shuffled(int n) {
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int tmp = idx[i];
+            idx[i] = idx[j];
+            idx[j] = tmp;
+        }
+        return idx;
+    }
 }

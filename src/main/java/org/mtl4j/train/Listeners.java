@@ -5,41 +5,41 @@ import org.mtl4j.model.MultiTaskModel;
 
 /** Combines several listeners into one. */
 public final class Listeners {
-  private Listeners() {}
+    private Listeners() {}
 
-  /** A listener that forwards every event to each of {@code all}, in order. */
-  public static TrainingListener of(TrainingListener... all) {
-    List<TrainingListener> list = List.of(all);
-    return new TrainingListener() {
-      @Override
-      public void onStart(int epochs, int stepsPerEpoch, List<String> taskNames) {
-        list.forEach(l -> l.onStart(epochs, stepsPerEpoch, taskNames));
-      }
+    /** A listener that forwards every event to each of {@code all}, in order. */
+    public static TrainingListener of(TrainingListener... all) {
+        List<TrainingListener> list = List.of(all);
+        return new TrainingListener() {
+            @Override
+            public void onStart(int epochs, int stepsPerEpoch, List<String> taskNames) {
+                list.forEach(l -> l.onStart(epochs, stepsPerEpoch, taskNames));
+            }
 
-      @Override
-      public void onStep(Step step) {
-        list.forEach(l -> l.onStep(step));
-      }
+            @Override
+            public void onStep(Step step) {
+                list.forEach(l -> l.onStep(step));
+            }
 
-      @Override
-      public void onEpoch(Epoch epoch) {
-        list.forEach(l -> l.onEpoch(epoch));
-      }
+            @Override
+            public void onEpoch(Epoch epoch) {
+                list.forEach(l -> l.onEpoch(epoch));
+            }
 
-      @Override
-      public void onCheckpoint(long globalStep, int epoch, MultiTaskModel model) {
-        list.forEach(l -> l.onCheckpoint(globalStep, epoch, model));
-      }
+            @Override
+            public void onCheckpoint(long globalStep, int epoch, MultiTaskModel model) {
+                list.forEach(l -> l.onCheckpoint(globalStep, epoch, model));
+            }
 
-      @Override
-      public void onEnd(boolean earlyStopped, int bestEpoch) {
-        list.forEach(l -> l.onEnd(earlyStopped, bestEpoch));
-      }
-    };
-  }
+            @Override
+            public void onEnd(boolean earlyStopped, int bestEpoch) {
+                list.forEach(l -> l.onEnd(earlyStopped, bestEpoch));
+            }
+        };
+    }
 
-  /** A listener that ignores everything. */
-  public static TrainingListener none() {
-    return new TrainingListener() {};
-  }
+    /** A listener that ignores everything. */
+    public static TrainingListener none() {
+        return new TrainingListener() {};
+    }
 }

@@ -16,72 +16,70 @@ import java.util.Map;
  * (heads of absent tasks are skipped).
  */
 public final class ParamOptimizer implements AutoCloseable {
-  private final OptimizerSpec spec;
-  private final NDManager stateManager;
-  private final Map<String, NDArray[]> state = new HashMap<>();
-  private final Map<String, Integer> updates = new HashMap<>();
+    private final OptimizerSpec spec;
+    private final NDManager stateManager;
+    private final Map<String, NDArray[]> state = new HashMap<>();
+    private final Map<String, Integer> updates = new HashMap<>();
 
-  public ParamOptimizer(OptimizerSpec spec, NDManager parent) {
-    this.spec = spec;
-    this.stateManager = parent.newSubManager();
-  }
-
-  /**
-   * Updates {@code weight} in place with gradient {@code grad} at learning rate {@code lr}, and
-   * zeroes the weight's accumulated gradient. Call with recording off.
-   */
-  public void update(String name, NDArray weight, NDArray grad, double lr) {
-    int t = updates.merge(name, 1, Integer::sum);
-    float wd = (float) spec.weightDecay();
-    switch (spec.kind()) {
-      case ADAM, ADAMW -> {
-        NDArray[] s = state.computeIfAbsent(name, k -> newState(weight, 2));
-        double c1 = 1 - Math.pow(spec.beta1(), t);
-        double c2 = 1 - Math.pow(spec.beta2(), t);
-        float corrected = (float) (lr * Math.sqrt(c2) / c1);
-        weight
-            .getNDArrayInternal()
-            .adamUpdate(
-                new NDList(weight, grad, s[0], s[1]),
-                new NDList(weight),
-                (float) lr,
-                corrected,
-                wd,
-                1f,
-                -1f,
-                (float) spec.beta1(),
-                (float) spec.beta2(),
-                (float) spec.epsilon(),
-                true,
-                spec.kind() == OptimizerSpec.Kind.ADAMW);
-      }
-      case SGD -> {
-        NDArray[] s = state.computeIfAbsent(name, k -> newState(weight, 1));
-        weight
-            .getNDArrayInternal()
-            .sgdUpdate(
-                new NDList(weight, grad, s[0]),
-                new NDList(weight),
-                (float) lr,
-                wd,
-                1f,
-                -1f,
-                (float) spec.momentum(),
-                true);
-      }
+    public ParamOptimizer(OptimizerSpec spec, NDManager parent) {
+        this.spec = spec;
+        this.stateManager = parent.newSubManager();
     }
-  }
 
-  private NDArray[] newState(NDArray weight, int n) {
-    NDArray[] s = new NDArray[n];
-    for (int i = 0; i < n; i++) {
-      s[i] = stateManager.zeros(weight.getShape(), weight.getDataType());
+    /**
+     * Updates {@code weight} in place with gradient {@code grad} at learning rate {@code lr}, and
+     * zeroes the weight's accumulated gradient. Call with recording off.
+     */
+    public void update(String name, NDArray weight, NDArray grad, double lr) {
+        int t = updates.merge(name, 1, Integer::sum);
+        float wd = (float) spec.weightDecay();
+        switch (spec.kind()) {
+            case ADAM, ADAMW -> {
+                NDArray[] s = state.computeIfAbsent(name, k -> newState(weight, 2));
+                double c1 = 1 - Math.pow(spec.beta1(), t);
+                double c2 = 1 - Math.pow(spec.beta2(), t);
+                float corrected = (float) (lr * Math.sqrt(c2) / c1);
+                weight.getNDArrayInternal()
+                        .adamUpdate(
+                                new NDList(weight, grad, s[0], s[1]),
+                                new NDList(weight),
+                                (float) lr,
+                                corrected,
+                                wd,
+                                1f,
+                                -1f,
+                                (float) spec.beta1(),
+                                (float) spec.beta2(),
+                                (float) spec.epsilon(),
+                                true,
+                                spec.kind() == OptimizerSpec.Kind.ADAMW);
+            }
+            case SGD -> {
+                NDArray[] s = state.computeIfAbsent(name, k -> newState(weight, 1));
+                weight.getNDArrayInternal()
+                        .sgdUpdate(
+                                new NDList(weight, grad, s[0]),
+                                new NDList(weight),
+                                (float) lr,
+                                wd,
+                                1f,
+                                -1f,
+                                (float) spec.momentum(),
+                                true);
+            }
+        }
     }
-    return s;
-  }
 
-  @Override
-  public void close() {
-    stateManager.close();
-  }
+    private NDArray[] newState(NDArray weight, int n) {
+        NDArray[] s = new NDArray[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = stateManager.zeros(weight.getShape(), weight.getDataType());
+        }
+        return s;
+    }
+
+    @Override
+    public void close() {
+        stateManager.close();
+    }
 }

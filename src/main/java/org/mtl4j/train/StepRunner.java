@@ -27,235 +27,253 @@ import org.mtl4j.task.Task;
  * manager closed at the end, so memory stays flat.
  */
 final class StepRunner {
-  /** What a step reports: per-task loss (NaN where absent) and weight (or coefficient). */
-  record Result(double[] losses, double[] weights, int rows) {}
+    /** What a step reports: per-task loss (NaN where absent) and weight (or coefficient). */
+    record Result(double[] losses, double[] weights, int rows) {}
 
-  private final MultiTaskModel model;
-  private final Balancer balancer;
-  private final ParamOptimizer optimizer;
-  private final double clipNorm;
-  private final List<Task> tasks;
-  private final List<NamedParam> shared = new ArrayList<>();
-  private final List<List<NamedParam>> heads = new ArrayList<>();
-  private final List<NamedParam> learnables = new ArrayList<>();
+    private final MultiTaskModel model;
+    private final Balancer balancer;
+    private final ParamOptimizer optimizer;
+    private final double clipNorm;
+    private final List<Task> tasks;
+    private final List<NamedParam> shared = new ArrayList<>();
+    private final List<List<NamedParam>> heads = new ArrayList<>();
+    private final List<NamedParam> learnables = new ArrayList<>();
 
-  private record NamedParam(String name, NDArray array) {}
+    private record NamedParam(String name, NDArray array) {}
 
-  StepRunner(
-      MultiTaskModel model,
-      Balancer balancer,
-      ParamOptimizer optimizer,
-      double clipNorm,
-      List<NDArray> balancerArrays) {
-    this.model = model;
-    this.balancer = balancer;
-    this.optimizer = optimizer;
-    this.clipNorm = clipNorm;
-    this.tasks = model.tasks();
-    Map<Parameter, String> names = new IdentityHashMap<>();
-    for (Pair<String, Parameter> p : model.getParameters()) {
-      names.put(p.getValue(), p.getKey());
-    }
-    for (Parameter p : model.sharedParameters()) {
-      shared.add(new NamedParam(names.get(p), p.getArray()));
-    }
-    for (int t = 0; t < tasks.size(); t++) {
-      List<NamedParam> h = new ArrayList<>();
-      for (Parameter p : model.taskParameters(t)) {
-        h.add(new NamedParam(names.get(p), p.getArray()));
-      }
-      heads.add(h);
-    }
-    for (int i = 0; i < balancerArrays.size(); i++) {
-      learnables.add(new NamedParam("balancer_" + i, balancerArrays.get(i)));
-    }
-  }
-
-  Result run(NDManager base, Dataset batch, double lr, long globalStep) {
-    try (NDManager s = base.newSubManager()) {
-      BatchArrays b = BatchArrays.of(s, batch);
-      int t = tasks.size();
-      double[] lossValues = new double[t];
-      boolean[] present = new boolean[t];
-      double[] weights = new double[t];
-      Map<NDArray, NDArray> override = new IdentityHashMap<>();
-      Autograd.setRecording(true);
-      try {
-        ParameterStore ps = new ParameterStore(s, false);
-        NDArray z = model.encode(ps, b.inputs, true);
-        boolean rep =
-            balancer instanceof GradientAggregator g && g.mode() == GradientMode.REPRESENTATION;
-        NDArray headInput = z;
-        if (rep) {
-          headInput = z.stopGradient();
-          headInput.setRequiresGradient(true);
+    StepRunner(
+            MultiTaskModel model,
+            Balancer balancer,
+            ParamOptimizer optimizer,
+            double clipNorm,
+            List<NDArray> balancerArrays) {
+        this.model = model;
+        this.balancer = balancer;
+        this.optimizer = optimizer;
+        this.clipNorm = clipNorm;
+        this.tasks = model.tasks();
+        Map<Parameter, String> names = new IdentityHashMap<>();
+        for (Pair<String, Parameter> p : model.getParameters()) {
+            names.put(p.getValue(), p.getKey());
         }
-        NDArray[] losses = new NDArray[t];
-        for (int i = 0; i < t; i++) {
-          lossValues[i] = Double.NaN;
-          if (b.observed[i] == 0) {
-            continue;
-          }
-          NDArray out = model.head(i, ps, headInput, true);
-          losses[i] = Losses.masked(tasks.get(i), out, b.labels[i], b.masks[i], b.observed[i]);
-          lossValues[i] = losses[i].getFloat();
-          present[i] = true;
-          if (!Double.isFinite(lossValues[i])) {
-            throw new Mtl4jException(
-                "task \"" + tasks.get(i).name() + "\": loss is " + lossValues[i] + " at step "
-                    + globalStep + "; lower the learning rate, enable clip_norm, or check the"
-                    + " labels and feature scales");
-          }
+        for (Parameter p : model.sharedParameters()) {
+            shared.add(new NamedParam(names.get(p), p.getArray()));
         }
-        if (balancer instanceof LossWeighting lw) {
-          LossWeighting.Combined c = lw.combine(losses, lossValues, present);
-          if (c.loss() == null) {
+        for (int t = 0; t < tasks.size(); t++) {
+            List<NamedParam> h = new ArrayList<>();
+            for (Parameter p : model.taskParameters(t)) {
+                h.add(new NamedParam(names.get(p), p.getArray()));
+            }
+            heads.add(h);
+        }
+        for (int i = 0; i < balancerArrays.size(); i++) {
+            learnables.add(new NamedParam("balancer_" + i, balancerArrays.get(i)));
+        }
+    }
+
+    Result run(NDManager base, Dataset batch, double lr, long globalStep) {
+        try (NDManager s = base.newSubManager()) {
+            BatchArrays b = BatchArrays.of(s, batch);
+            int t = tasks.size();
+            double[] lossValues = new double[t];
+            boolean[] present = new boolean[t];
+            double[] weights = new double[t];
+            Map<NDArray, NDArray> override = new IdentityHashMap<>();
+            Autograd.setRecording(true);
+            try {
+                ParameterStore ps = new ParameterStore(s, false);
+                NDArray z = model.encode(ps, b.inputs, true);
+                boolean rep =
+                        balancer instanceof GradientAggregator g
+                                && g.mode() == GradientMode.REPRESENTATION;
+                NDArray headInput = z;
+                if (rep) {
+                    headInput = z.stopGradient();
+                    headInput.setRequiresGradient(true);
+                }
+                NDArray[] losses = new NDArray[t];
+                for (int i = 0; i < t; i++) {
+                    lossValues[i] = Double.NaN;
+                    if (b.observed[i] == 0) {
+                        continue;
+                    }
+                    NDArray out = model.head(i, ps, headInput, true);
+                    losses[i] =
+                            Losses.masked(
+                                    tasks.get(i), out, b.labels[i], b.masks[i], b.observed[i]);
+                    lossValues[i] = losses[i].getFloat();
+                    present[i] = true;
+                    if (!Double.isFinite(lossValues[i])) {
+                        throw new Mtl4jException(
+                                "task \""
+                                        + tasks.get(i).name()
+                                        + "\": loss is "
+                                        + lossValues[i]
+                                        + " at step "
+                                        + globalStep
+                                        + "; lower the learning rate, enable clip_norm, or check the"
+                                        + " labels and feature scales");
+                    }
+                }
+                if (balancer instanceof LossWeighting lw) {
+                    LossWeighting.Combined c = lw.combine(losses, lossValues, present);
+                    if (c.loss() == null) {
+                        return new Result(lossValues, weights, b.rows);
+                    }
+                    Autograd.backward(c.loss(), false);
+                    weights = c.weights();
+                } else {
+                    weights =
+                            aggregate(
+                                    s,
+                                    (GradientAggregator) balancer,
+                                    rep,
+                                    z,
+                                    headInput,
+                                    losses,
+                                    lossValues,
+                                    present,
+                                    override);
+                }
+            } finally {
+                Autograd.setRecording(false);
+            }
+            applyUpdate(s, present, override, lr);
             return new Result(lossValues, weights, b.rows);
-          }
-          Autograd.backward(c.loss(), false);
-          weights = c.weights();
-        } else {
-          weights =
-              aggregate(s, (GradientAggregator) balancer, rep, z, headInput, losses, lossValues,
-                  present, override);
         }
-      } finally {
-        Autograd.setRecording(false);
-      }
-      applyUpdate(s, present, override, lr);
-      return new Result(lossValues, weights, b.rows);
     }
-  }
 
-  private double[] aggregate(
-      NDManager s,
-      GradientAggregator agg,
-      boolean rep,
-      NDArray z,
-      NDArray zd,
-      NDArray[] losses,
-      double[] lossValues,
-      boolean[] present,
-      Map<NDArray, NDArray> override) {
-    int t = tasks.size();
-    List<Integer> idx = new ArrayList<>();
-    for (int i = 0; i < t; i++) {
-      if (present[i]) {
-        idx.add(i);
-      }
+    private double[] aggregate(
+            NDManager s,
+            GradientAggregator agg,
+            boolean rep,
+            NDArray z,
+            NDArray zd,
+            NDArray[] losses,
+            double[] lossValues,
+            boolean[] present,
+            Map<NDArray, NDArray> override) {
+        int t = tasks.size();
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < t; i++) {
+            if (present[i]) {
+                idx.add(i);
+            }
+        }
+        double[] weights = new double[t];
+        if (idx.isEmpty()) {
+            return weights;
+        }
+        NDList rows = new NDList(idx.size());
+        for (int k = 0; k < idx.size(); k++) {
+            NDArray loss = losses[idx.get(k)];
+            Autograd.backward(loss, rep || k < idx.size() - 1);
+            if (rep) {
+                NDArray g = zd.getGradient();
+                g.attach(s);
+                rows.add(g.reshape(-1).duplicate());
+                Autograd.zeroGrad(zd);
+            } else {
+                rows.add(flattenSharedGrads(s));
+            }
+        }
+        NDArray g = NDArrays.stack(rows);
+        double[][] gram = toDouble(g.matMul(g.transpose()), idx.size());
+        double[] sub = new double[idx.size()];
+        for (int k = 0; k < sub.length; k++) {
+            sub[k] = lossValues[idx.get(k)];
+        }
+        double[] c = agg.coefficients(gram, sub);
+        float[] cf = new float[c.length];
+        for (int k = 0; k < c.length; k++) {
+            cf[k] = (float) c[k];
+            weights[idx.get(k)] = c[k];
+        }
+        NDArray combined = s.create(cf, new Shape(1, c.length)).matMul(g).reshape(-1);
+        if (rep) {
+            Autograd.backward(z, combined.reshape(z.getShape()), false);
+        } else {
+            long offset = 0;
+            for (NamedParam p : shared) {
+                long n = p.array().getShape().size();
+                override.put(
+                        p.array(),
+                        combined.get(offset + ":" + (offset + n)).reshape(p.array().getShape()));
+                offset += n;
+            }
+        }
+        return weights;
     }
-    double[] weights = new double[t];
-    if (idx.isEmpty()) {
-      return weights;
-    }
-    NDList rows = new NDList(idx.size());
-    for (int k = 0; k < idx.size(); k++) {
-      NDArray loss = losses[idx.get(k)];
-      Autograd.backward(loss, rep || k < idx.size() - 1);
-      if (rep) {
-        NDArray g = zd.getGradient();
-        g.attach(s);
-        rows.add(g.reshape(-1).duplicate());
-        Autograd.zeroGrad(zd);
-      } else {
-        rows.add(flattenSharedGrads(s));
-      }
-    }
-    NDArray g = NDArrays.stack(rows);
-    double[][] gram = toDouble(g.matMul(g.transpose()), idx.size());
-    double[] sub = new double[idx.size()];
-    for (int k = 0; k < sub.length; k++) {
-      sub[k] = lossValues[idx.get(k)];
-    }
-    double[] c = agg.coefficients(gram, sub);
-    float[] cf = new float[c.length];
-    for (int k = 0; k < c.length; k++) {
-      cf[k] = (float) c[k];
-      weights[idx.get(k)] = c[k];
-    }
-    NDArray combined = s.create(cf, new Shape(1, c.length)).matMul(g).reshape(-1);
-    if (rep) {
-      Autograd.backward(z, combined.reshape(z.getShape()), false);
-    } else {
-      long offset = 0;
-      for (NamedParam p : shared) {
-        long n = p.array().getShape().size();
-        override.put(p.array(), combined.get(offset + ":" + (offset + n)).reshape(p.array().getShape()));
-        offset += n;
-      }
-    }
-    return weights;
-  }
 
-  /** Concatenated gradients of the shared parameters, then zeroed for the next task. */
-  private NDArray flattenSharedGrads(NDManager s) {
-    NDList parts = new NDList(shared.size());
-    for (NamedParam p : shared) {
-      NDArray g = p.array().getGradient();
-      g.attach(s);
-      parts.add(g.reshape(-1));
+    /** Concatenated gradients of the shared parameters, then zeroed for the next task. */
+    private NDArray flattenSharedGrads(NDManager s) {
+        NDList parts = new NDList(shared.size());
+        for (NamedParam p : shared) {
+            NDArray g = p.array().getGradient();
+            g.attach(s);
+            parts.add(g.reshape(-1));
+        }
+        NDArray flat = NDArrays.concat(parts);
+        for (NamedParam p : shared) {
+            Autograd.zeroGrad(p.array());
+        }
+        return flat;
     }
-    NDArray flat = NDArrays.concat(parts);
-    for (NamedParam p : shared) {
-      Autograd.zeroGrad(p.array());
-    }
-    return flat;
-  }
 
-  private static double[][] toDouble(NDArray gram, int n) {
-    float[] f = gram.toFloatArray();
-    double[][] k = new double[n][n];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < n; j++) {
-        k[i][j] = 0.5 * ((double) f[i * n + j] + f[j * n + i]);
-      }
+    private static double[][] toDouble(NDArray gram, int n) {
+        float[] f = gram.toFloatArray();
+        double[][] k = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                k[i][j] = 0.5 * ((double) f[i * n + j] + f[j * n + i]);
+            }
+        }
+        return k;
     }
-    return k;
-  }
 
-  private void applyUpdate(
-      NDManager s, boolean[] present, Map<NDArray, NDArray> override, double lr) {
-    List<NamedParam> active = new ArrayList<>(shared);
-    for (int i = 0; i < tasks.size(); i++) {
-      if (present[i]) {
-        active.addAll(heads.get(i));
-      }
+    private void applyUpdate(
+            NDManager s, boolean[] present, Map<NDArray, NDArray> override, double lr) {
+        List<NamedParam> active = new ArrayList<>(shared);
+        for (int i = 0; i < tasks.size(); i++) {
+            if (present[i]) {
+                active.addAll(heads.get(i));
+            }
+        }
+        active.addAll(learnables);
+        List<NDArray> grads = new ArrayList<>(active.size());
+        double sq = 0;
+        for (NamedParam p : active) {
+            NDArray g = override.get(p.array());
+            if (g == null) {
+                g = p.array().getGradient();
+                g.attach(s);
+            }
+            grads.add(g);
+            if (clipNorm > 0) {
+                sq += g.square().sum().getFloat();
+            }
+        }
+        double scale = 1;
+        if (clipNorm > 0) {
+            double norm = Math.sqrt(sq);
+            if (norm > clipNorm) {
+                scale = clipNorm / (norm + 1e-12);
+            }
+        }
+        for (int i = 0; i < active.size(); i++) {
+            NDArray g = scale == 1 ? grads.get(i) : grads.get(i).mul((float) scale);
+            optimizer.update(active.get(i).name(), active.get(i).array(), g, lr);
+        }
+        for (List<NamedParam> h : heads) {
+            for (NamedParam p : h) {
+                Autograd.zeroGrad(p.array());
+            }
+        }
+        for (NamedParam p : shared) {
+            Autograd.zeroGrad(p.array());
+        }
+        for (NamedParam p : learnables) {
+            Autograd.zeroGrad(p.array());
+        }
     }
-    active.addAll(learnables);
-    List<NDArray> grads = new ArrayList<>(active.size());
-    double sq = 0;
-    for (NamedParam p : active) {
-      NDArray g = override.get(p.array());
-      if (g == null) {
-        g = p.array().getGradient();
-        g.attach(s);
-      }
-      grads.add(g);
-      if (clipNorm > 0) {
-        sq += g.square().sum().getFloat();
-      }
-    }
-    double scale = 1;
-    if (clipNorm > 0) {
-      double norm = Math.sqrt(sq);
-      if (norm > clipNorm) {
-        scale = clipNorm / (norm + 1e-12);
-      }
-    }
-    for (int i = 0; i < active.size(); i++) {
-      NDArray g = scale == 1 ? grads.get(i) : grads.get(i).mul((float) scale);
-      optimizer.update(active.get(i).name(), active.get(i).array(), g, lr);
-    }
-    for (List<NamedParam> h : heads) {
-      for (NamedParam p : h) {
-        Autograd.zeroGrad(p.array());
-      }
-    }
-    for (NamedParam p : shared) {
-      Autograd.zeroGrad(p.array());
-    }
-    for (NamedParam p : learnables) {
-      Autograd.zeroGrad(p.array());
-    }
-  }
 }

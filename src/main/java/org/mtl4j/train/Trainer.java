@@ -21,195 +21,224 @@ import org.mtl4j.task.Task;
  * best-epoch selection, early stopping and periodic checkpoints. At the end the model holds the
  * parameters of the best epoch.
  *
- * <p>Reproducible: with the engine seeded before the model is initialised and the same {@code
- * seed} here, two runs on CPU produce the same metrics.
+ * <p>Reproducible: with the engine seeded before the model is initialised and the same {@code seed}
+ * here, two runs on CPU produce the same metrics.
  */
 public final class Trainer {
-  /** Outcome of {@link #fit}. */
-  public record Result(
-      int bestEpoch,
-      int epochsRun,
-      boolean earlyStopped,
-      Evaluator.Evaluation bestValidation,
-      long steps,
-      double seconds) {}
+    /** Outcome of {@link #fit}. */
+    public record Result(
+            int bestEpoch,
+            int epochsRun,
+            boolean earlyStopped,
+            Evaluator.Evaluation bestValidation,
+            long steps,
+            double seconds) {}
 
-  private final TrainerSpec spec;
-  private final Balancer balancer;
+    private final TrainerSpec spec;
+    private final Balancer balancer;
 
-  public Trainer(TrainerSpec spec, Balancer balancer) {
-    this.spec = spec;
-    this.balancer = balancer;
-  }
+    public Trainer(TrainerSpec spec, Balancer balancer) {
+        this.spec = spec;
+        this.balancer = balancer;
+    }
 
-  /**
-   * Trains {@code model} (already initialised) on {@code train}.
-   *
-   * @param validation rows for validation and best-epoch selection, or null (last epoch is kept)
-   */
-  public Result fit(
-      MultiTaskModel model,
-      NDManager base,
-      BatchSource train,
-      Dataset validation,
-      long seed,
-      TrainingListener listener) {
-    List<Task> tasks = model.tasks();
-    int t = tasks.size();
-    Selector selector = Selector.parse(spec.selectMetric(), tasks);
-    balancer.init(t, seed);
-    List<NDArray> learnables =
-        balancer instanceof LossWeighting lw ? lw.createLearnables(base) : List.of();
-    long start = System.nanoTime();
-    try (ParamOptimizer opt = new ParamOptimizer(spec.optimizer(), base)) {
-      StepRunner runner = new StepRunner(model, balancer, opt, spec.clipNorm(), learnables);
-      int steps = train.stepsPerEpoch();
-      long total = (long) steps * spec.epochs();
-      listener.onStart(spec.epochs(), steps, tasks.stream().map(Task::name).toList());
-      long global = 0;
-      int bestEpoch = 0;
-      int sinceBest = 0;
-      double bestValue = Double.NaN;
-      Evaluator.Evaluation bestEval = null;
-      List<NDArray> bestParams = null;
-      int epoch = 0;
-      boolean stopped = false;
-      while (epoch < spec.epochs() && !stopped) {
-        epoch++;
-        long epochStart = System.nanoTime();
-        double[] sum = new double[t];
-        int[] count = new int[t];
-        long windowStart = System.nanoTime();
-        long windowRows = 0;
-        List<Dataset> batches = train.nextEpoch();
-        for (int i = 0; i < batches.size(); i++) {
-          double lr = spec.optimizer().learningRate() * spec.schedule().factor(global, total);
-          StepRunner.Result r = runner.run(base, batches.get(i), lr, global);
-          global++;
-          windowRows += r.rows();
-          for (int k = 0; k < t; k++) {
-            if (!Double.isNaN(r.losses()[k])) {
-              sum[k] += r.losses()[k];
-              count[k]++;
+    /**
+     * Trains {@code model} (already initialised) on {@code train}.
+     *
+     * @param validation rows for validation and best-epoch selection, or null (last epoch is kept)
+     */
+    public Result fit(
+            MultiTaskModel model,
+            NDManager base,
+            BatchSource train,
+            Dataset validation,
+            long seed,
+            TrainingListener listener) {
+        List<Task> tasks = model.tasks();
+        int t = tasks.size();
+        Selector selector = Selector.parse(spec.selectMetric(), tasks);
+        balancer.init(t, seed);
+        List<NDArray> learnables =
+                balancer instanceof LossWeighting lw ? lw.createLearnables(base) : List.of();
+        long start = System.nanoTime();
+        try (ParamOptimizer opt = new ParamOptimizer(spec.optimizer(), base)) {
+            StepRunner runner = new StepRunner(model, balancer, opt, spec.clipNorm(), learnables);
+            int steps = train.stepsPerEpoch();
+            long total = (long) steps * spec.epochs();
+            listener.onStart(spec.epochs(), steps, tasks.stream().map(Task::name).toList());
+            long global = 0;
+            int bestEpoch = 0;
+            int sinceBest = 0;
+            double bestValue = Double.NaN;
+            Evaluator.Evaluation bestEval = null;
+            List<NDArray> bestParams = null;
+            int epoch = 0;
+            boolean stopped = false;
+            while (epoch < spec.epochs() && !stopped) {
+                epoch++;
+                long epochStart = System.nanoTime();
+                double[] sum = new double[t];
+                int[] count = new int[t];
+                long windowStart = System.nanoTime();
+                long windowRows = 0;
+                List<Dataset> batches = train.nextEpoch();
+                for (int i = 0; i < batches.size(); i++) {
+                    double lr =
+                            spec.optimizer().learningRate() * spec.schedule().factor(global, total);
+                    StepRunner.Result r = runner.run(base, batches.get(i), lr, global);
+                    global++;
+                    windowRows += r.rows();
+                    for (int k = 0; k < t; k++) {
+                        if (!Double.isNaN(r.losses()[k])) {
+                            sum[k] += r.losses()[k];
+                            count[k]++;
+                        }
+                    }
+                    if (global % spec.logEvery() == 0 || i == batches.size() - 1) {
+                        double secs = (System.nanoTime() - windowStart) / 1e9;
+                        listener.onStep(
+                                new TrainingListener.Step(
+                                        epoch,
+                                        i + 1,
+                                        batches.size(),
+                                        global,
+                                        r.losses(),
+                                        r.weights(),
+                                        lr,
+                                        windowRows / Math.max(secs, 1e-9)));
+                        windowStart = System.nanoTime();
+                        windowRows = 0;
+                    }
+                    if (spec.checkpointEvery() > 0 && global % spec.checkpointEvery() == 0) {
+                        listener.onCheckpoint(global, epoch, model);
+                    }
+                }
+                double[] trainLoss = new double[t];
+                for (int k = 0; k < t; k++) {
+                    trainLoss[k] = count[k] == 0 ? Double.NaN : sum[k] / count[k];
+                }
+                balancer.onEpochEnd(epoch, trainLoss);
+                Evaluator.Evaluation eval =
+                        validation == null
+                                ? null
+                                : Evaluator.evaluate(model, base, validation, spec.evalBatchSize());
+                double value = eval == null ? epoch : selector.value(eval);
+                boolean best =
+                        eval == null || bestParams == null || selector.better(value, bestValue);
+                if (best) {
+                    bestValue = value;
+                    bestEpoch = epoch;
+                    bestEval = eval;
+                    if (bestParams != null) {
+                        bestParams.forEach(NDArray::close);
+                    }
+                    bestParams = snapshot(model, base);
+                    sinceBest = 0;
+                } else {
+                    sinceBest++;
+                }
+                listener.onEpoch(
+                        new TrainingListener.Epoch(
+                                epoch,
+                                trainLoss,
+                                eval == null ? new double[0] : eval.losses(),
+                                eval == null ? List.of() : eval.metrics(),
+                                value,
+                                best,
+                                (System.nanoTime() - epochStart) / 1e9));
+                stopped = spec.patience() > 0 && sinceBest >= spec.patience();
             }
-          }
-          if (global % spec.logEvery() == 0 || i == batches.size() - 1) {
-            double secs = (System.nanoTime() - windowStart) / 1e9;
-            listener.onStep(
-                new TrainingListener.Step(epoch, i + 1, batches.size(), global, r.losses(),
-                    r.weights(), lr, windowRows / Math.max(secs, 1e-9)));
-            windowStart = System.nanoTime();
-            windowRows = 0;
-          }
-          if (spec.checkpointEvery() > 0 && global % spec.checkpointEvery() == 0) {
-            listener.onCheckpoint(global, epoch, model);
-          }
-        }
-        double[] trainLoss = new double[t];
-        for (int k = 0; k < t; k++) {
-          trainLoss[k] = count[k] == 0 ? Double.NaN : sum[k] / count[k];
-        }
-        balancer.onEpochEnd(epoch, trainLoss);
-        Evaluator.Evaluation eval =
-            validation == null
-                ? null
-                : Evaluator.evaluate(model, base, validation, spec.evalBatchSize());
-        double value = eval == null ? epoch : selector.value(eval);
-        boolean best = eval == null || bestParams == null || selector.better(value, bestValue);
-        if (best) {
-          bestValue = value;
-          bestEpoch = epoch;
-          bestEval = eval;
-          if (bestParams != null) {
+            restore(model, bestParams);
             bestParams.forEach(NDArray::close);
-          }
-          bestParams = snapshot(model, base);
-          sinceBest = 0;
-        } else {
-          sinceBest++;
+            listener.onEnd(stopped, bestEpoch);
+            return new Result(
+                    bestEpoch, epoch, stopped, bestEval, global, (System.nanoTime() - start) / 1e9);
         }
-        listener.onEpoch(
-            new TrainingListener.Epoch(epoch, trainLoss, eval == null ? new double[0] : eval.losses(),
-                eval == null ? List.of() : eval.metrics(), value, best,
-                (System.nanoTime() - epochStart) / 1e9));
-        stopped = spec.patience() > 0 && sinceBest >= spec.patience();
-      }
-      restore(model, bestParams);
-      bestParams.forEach(NDArray::close);
-      listener.onEnd(stopped, bestEpoch);
-      return new Result(bestEpoch, epoch, stopped, bestEval, global,
-          (System.nanoTime() - start) / 1e9);
     }
-  }
 
-  /** Copies of all parameters (incl. batch-norm statistics), owned by {@code manager}. */
-  private static List<NDArray> snapshot(MultiTaskModel model, NDManager manager) {
-    List<NDArray> out = new ArrayList<>();
-    for (Pair<String, Parameter> p : model.getParameters()) {
-      NDArray copy = p.getValue().getArray().duplicate();
-      copy.attach(manager);
-      out.add(copy);
+    /** Copies of all parameters (incl. batch-norm statistics), owned by {@code manager}. */
+    private static List<NDArray> snapshot(MultiTaskModel model, NDManager manager) {
+        List<NDArray> out = new ArrayList<>();
+        for (Pair<String, Parameter> p : model.getParameters()) {
+            NDArray copy = p.getValue().getArray().duplicate();
+            copy.attach(manager);
+            out.add(copy);
+        }
+        return out;
     }
-    return out;
-  }
 
-  /** Writes the snapshot back in place, so the trainer's references stay valid. */
-  private static void restore(MultiTaskModel model, List<NDArray> values) {
-    int i = 0;
-    for (Pair<String, Parameter> p : model.getParameters()) {
-      p.getValue().getArray().set(new NDIndex("..."), values.get(i++));
+    /** Writes the snapshot back in place, so the trainer's references stay valid. */
+    private static void restore(MultiTaskModel model, List<NDArray> values) {
+        int i = 0;
+        for (Pair<String, Parameter> p : model.getParameters()) {
+            p.getValue().getArray().set(new NDIndex("..."), values.get(i++));
+        }
     }
-  }
 
-  /** The validation quantity that picks the best epoch. */
-  private record Selector(int task, String metric, boolean higherBetter) {
-    static Selector parse(String s, List<Task> tasks) {
-      if (s.equals("loss")) {
-        return new Selector(-1, "loss", false);
-      }
-      int slash = s.indexOf('/');
-      if (slash > 0) {
-        String name = s.substring(0, slash);
-        String metric = s.substring(slash + 1);
-        for (int t = 0; t < tasks.size(); t++) {
-          if (tasks.get(t).name().equals(name)) {
-            if (!metric.equals("loss") && !tasks.get(t).metrics().contains(metric.split(":")[0])) {
-              throw new Mtl4jException("select metric \"" + s + "\": task " + name
-                  + " reports " + tasks.get(t).metrics() + " and loss");
+    /** The validation quantity that picks the best epoch. */
+    private record Selector(int task, String metric, boolean higherBetter) {
+        static Selector parse(String s, List<Task> tasks) {
+            if (s.equals("loss")) {
+                return new Selector(-1, "loss", false);
             }
-            return new Selector(t, metric, !metric.equals("loss") && Metrics.higherIsBetter(metric));
-          }
+            int slash = s.indexOf('/');
+            if (slash > 0) {
+                String name = s.substring(0, slash);
+                String metric = s.substring(slash + 1);
+                for (int t = 0; t < tasks.size(); t++) {
+                    if (tasks.get(t).name().equals(name)) {
+                        if (!metric.equals("loss")
+                                && !tasks.get(t).metrics().contains(metric.split(":")[0])) {
+                            throw new Mtl4jException(
+                                    "select metric \""
+                                            + s
+                                            + "\": task "
+                                            + name
+                                            + " reports "
+                                            + tasks.get(t).metrics()
+                                            + " and loss");
+                        }
+                        return new Selector(
+                                t,
+                                metric,
+                                !metric.equals("loss") && Metrics.higherIsBetter(metric));
+                    }
+                }
+            }
+            throw new Mtl4jException(
+                    "select metric \""
+                            + s
+                            + "\": use loss or <task>/<metric>, e.g. "
+                            + tasks.get(0).name()
+                            + "/"
+                            + tasks.get(0).metrics().get(0));
         }
-      }
-      throw new Mtl4jException("select metric \"" + s + "\": use loss or <task>/<metric>, e.g. "
-          + tasks.get(0).name() + "/" + tasks.get(0).metrics().get(0));
-    }
 
-    double value(Evaluator.Evaluation e) {
-      if (task < 0) {
-        double sum = 0;
-        for (double l : e.losses()) {
-          if (!Double.isNaN(l)) {
-            sum += l;
-          }
+        double value(Evaluator.Evaluation e) {
+            if (task < 0) {
+                double sum = 0;
+                for (double l : e.losses()) {
+                    if (!Double.isNaN(l)) {
+                        sum += l;
+                    }
+                }
+                return sum;
+            }
+            if (metric.equals("loss")) {
+                return e.losses()[task];
+            }
+            Map<String, Double> m = e.metrics().get(task);
+            return m.getOrDefault(metric, Double.NaN);
         }
-        return sum;
-      }
-      if (metric.equals("loss")) {
-        return e.losses()[task];
-      }
-      Map<String, Double> m = e.metrics().get(task);
-      return m.getOrDefault(metric, Double.NaN);
-    }
 
-    boolean better(double v, double best) {
-      if (Double.isNaN(v)) {
-        return false;
-      }
-      if (Double.isNaN(best)) {
-        return true;
-      }
-      return higherBetter ? v > best : v < best;
+        boolean better(double v, double best) {
+            if (Double.isNaN(v)) {
+                return false;
+            }
+            if (Double.isNaN(best)) {
+                return true;
+            }
+            return higherBetter ? v > best : v < best;
+        }
     }
-  }
 }

@@ -19,59 +19,69 @@ import java.util.Objects;
  * @param evalBatchSize rows per batch when evaluating
  */
 public record TrainerSpec(
-    int epochs,
-    int batchSize,
-    OptimizerSpec optimizer,
-    ScheduleSpec schedule,
-    double clipNorm,
-    String selectMetric,
-    int patience,
-    int checkpointEvery,
-    int logEvery,
-    SamplerSpec sampler,
-    int evalBatchSize) {
+        int epochs,
+        int batchSize,
+        OptimizerSpec optimizer,
+        ScheduleSpec schedule,
+        double clipNorm,
+        String selectMetric,
+        int patience,
+        int checkpointEvery,
+        int logEvery,
+        SamplerSpec sampler,
+        int evalBatchSize) {
 
-  public TrainerSpec {
-    Objects.requireNonNull(optimizer, "optimizer");
-    Objects.requireNonNull(schedule, "schedule");
-    Objects.requireNonNull(sampler, "sampler");
-    Objects.requireNonNull(selectMetric, "selectMetric");
-    positive("epochs", epochs);
-    positive("batch size", batchSize);
-    positive("log every", logEvery);
-    positive("eval batch size", evalBatchSize);
-    if (patience < 0 || checkpointEvery < 0) {
-      throw new IllegalArgumentException("patience and checkpoint_every must be >= 0");
+    public TrainerSpec {
+        Objects.requireNonNull(optimizer, "optimizer");
+        Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(sampler, "sampler");
+        Objects.requireNonNull(selectMetric, "selectMetric");
+        positive("epochs", epochs);
+        positive("batch size", batchSize);
+        positive("log every", logEvery);
+        positive("eval batch size", evalBatchSize);
+        if (patience < 0 || checkpointEvery < 0) {
+            throw new IllegalArgumentException("patience and checkpoint_every must be >= 0");
+        }
+        if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+            throw new IllegalArgumentException("clip norm must be >= 0, got " + clipNorm);
+        }
     }
-    if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
-      throw new IllegalArgumentException("clip norm must be >= 0, got " + clipNorm);
+
+    private static void positive(String what, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException(what + " must be at least 1, got " + v);
+        }
     }
-  }
 
-  private static void positive(String what, int v) {
-    if (v < 1) {
-      throw new IllegalArgumentException(what + " must be at least 1, got " + v);
+    /** Adam at the given rate, constant schedule, no clipping, selection on validation loss. */
+    public static TrainerSpec defaults(int epochs, int batchSize, double lr) {
+        return new TrainerSpec(
+                epochs,
+                batchSize,
+                OptimizerSpec.adam(lr),
+                ScheduleSpec.constant(),
+                0,
+                "loss",
+                0,
+                0,
+                50,
+                SamplerSpec.roundRobin(),
+                1024);
     }
-  }
 
-  /** Adam at the given rate, constant schedule, no clipping, selection on validation loss. */
-  public static TrainerSpec defaults(int epochs, int batchSize, double lr) {
-    return new TrainerSpec(
-        epochs,
-        batchSize,
-        OptimizerSpec.adam(lr),
-        ScheduleSpec.constant(),
-        0,
-        "loss",
-        0,
-        0,
-        50,
-        SamplerSpec.roundRobin(),
-        1024);
-  }
-
-  public TrainerSpec withEpochs(int e) {
-    return new TrainerSpec(e, batchSize, optimizer, schedule, clipNorm, selectMetric, patience,
-        checkpointEvery, logEvery, sampler, evalBatchSize);
-  }
+    public TrainerSpec withEpochs(int e) {
+        return new TrainerSpec(
+                e,
+                batchSize,
+                optimizer,
+                schedule,
+                clipNorm,
+                selectMetric,
+                patience,
+                checkpointEvery,
+                logEvery,
+                sampler,
+                evalBatchSize);
+    }
 }

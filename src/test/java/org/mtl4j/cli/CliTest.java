@@ -22,200 +22,262 @@ import org.mtl4j.testing.TestData;
 
 /** End-to-end runs of the command line on a small CSV with missing labels. */
 class CliTest {
-  @TempDir static Path dir;
-  static Path csv;
-  static Path config;
-  static Path run;
-  static Result trained;
+    @TempDir static Path dir;
+    static Path csv;
+    static Path config;
+    static Path run;
+    static Result trained;
 
-  record Result(int code, String out, String err) {}
+    record Result(int code, String out, String err) {}
 
-  static Result cli(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      System.setOut(o);
-      System.setErr(e);
-      int code = Main.run(args, o, e);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
+    static Result cli(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            System.setOut(o);
+            System.setErr(e);
+            int code = Main.run(args, o, e);
+            return new Result(
+                    code,
+                    out.toString(StandardCharsets.UTF_8),
+                    err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
     }
-  }
 
-  @BeforeAll
-  static void train() throws IOException {
-    csv = TestData.customersCsv(dir, 400, 9);
-    config = TestData.customersConfig(dir, csv, "{method: pcgrad}", 4);
-    run = dir.resolve("run");
-    trained = cli("train", config.toString(), "--out", run.toString());
-  }
-
-  @Test
-  void trainLeavesACompleteRunDirectory() {
-    assertEquals(0, trained.code(), trained.err());
-    for (String f : List.of("config.yaml", "manifest.json", "model/model.json",
-        "model/parameters.bin", "metrics.jsonl", "summary.json")) {
-      assertTrue(Files.exists(run.resolve(f)), f);
+    @BeforeAll
+    static void train() throws IOException {
+        csv = TestData.customersCsv(dir, 400, 9);
+        config = TestData.customersConfig(dir, csv, "{method: pcgrad}", 4);
+        run = dir.resolve("run");
+        trained = cli("train", config.toString(), "--out", run.toString());
     }
-    JsonNode summary = Json.read(run.resolve("summary.json"));
-    assertEquals("test", summary.get("evaluated_on").asText());
-    assertTrue(summary.get("metrics").get("buy").get("auc").asDouble() > 0.6);
-    assertTrue(trained.out().contains("price"), trained.out());
-    JsonNode manifest = Json.read(run.resolve("manifest.json"));
-    assertEquals(3, manifest.get("seed").asInt());
-    assertTrue(manifest.get("versions").get("djl").asText().startsWith("0.36"));
-  }
 
-  @Test
-  void resolvedConfigTrainsAgainToTheSameMetrics() throws IOException {
-    Path again = dir.resolve("again");
-    Result r = cli("train", run.resolve("config.yaml").toString(), "--out", again.toString());
-    assertEquals(0, r.code(), r.err());
-    assertEquals(Json.read(run.resolve("summary.json")).get("metrics"),
-        Json.read(again.resolve("summary.json")).get("metrics"));
-  }
-
-  @Test
-  void evalRebuildsTheTestSplitAndReproducesTheSummary() {
-    Result r = cli("eval", run.toString());
-    assertEquals(0, r.code(), r.err());
-    double auc = Json.read(run.resolve("summary.json")).get("metrics").get("buy").get("auc").asDouble();
-    assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "%.4f", auc)), r.out());
-    Result onCsv = cli("eval", run.toString(), "--data", csv.toString());
-    assertEquals(0, onCsv.code(), onCsv.err());
-    assertTrue(onCsv.out().contains("400 rows"), onCsv.out());
-  }
-
-  @Test
-  void predictInAFreshJvmGivesExactlyTheSamePredictions() throws Exception {
-    Path inProcess = dir.resolve("pred-in-process.csv");
-    Result r = cli("predict", run.toString(), "--input", csv.toString(), "--output", inProcess.toString());
-    assertEquals(0, r.code(), r.err());
-    Path fresh = dir.resolve("pred-fresh.csv");
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-        "org.mtl4j.cli.Main", "predict", run.toString(), "--input", csv.toString(),
-        "--output", fresh.toString(), "--threads", "1"));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), log);
-    List<String> a = Files.readAllLines(inProcess);
-    List<String> b = Files.readAllLines(fresh);
-    assertEquals(401, a.size());
-    assertEquals("buy,buy_prob,size,size_prob_0,size_prob_1,size_prob_2,price", a.get(0));
-    assertEquals(a, b);
-  }
-
-  @Test
-  void configErrorsAreOneClearLineAndWriteNothing() throws IOException {
-    String good = Files.readString(config);
-    check(good.replace("  lr: 0.01", "  lr: 0.01\n  lerning_rate: 0.1"), "unknown option \"lerning_rate\"", "line 23");
-    check(good.replace("epochs: 4", "epochs: ten"), "trainer.epochs", "expected an integer");
-    check(good.replace("label: price}", "label: prce}"), "column \"prce\"", "price");
-    check(good.replace("type: binary", "type: binray"), "unknown task type \"binray\"", "line 11");
-    check(good.replace("classes: 3", "classes: 2"), "outside 0..1", "line");
-    check(good.replace("train: customers.csv", "train: nowhere.csv"), "nowhere.csv", "not found");
-    check(good.replace("{method: pcgrad}", "{method: pcgrad, mode: sideways}"), "sideways", "parameters or representation");
-    check(good.replace("{method: pcgrad}", "magic"), "unknown balancing method \"magic\"", "pcgrad");
-    String bad = Files.readString(csv).replaceFirst("\n([-0-9.]+),", "\nabc,");
-    Files.writeString(dir.resolve("bad.csv"), bad);
-    check(good.replace("train: customers.csv", "train: bad.csv"), "line 2, column \"a\"", "\"abc\" is not a number");
-  }
-
-  private static void check(String yaml, String... expected) throws IOException {
-    Path cfg = dir.resolve("broken.yaml");
-    Files.writeString(cfg, yaml);
-    Path out = dir.resolve("broken-run");
-    Result r = cli("train", cfg.toString(), "--out", out.toString());
-    assertEquals(2, r.code(), r.out() + r.err());
-    String err = r.err().strip();
-    assertFalse(err.contains("\n"), "one line: " + err);
-    assertTrue(err.startsWith("error: "), err);
-    for (String e : expected) {
-      assertTrue(err.contains(e), "expected \"" + e + "\" in: " + err);
+    @Test
+    void trainLeavesACompleteRunDirectory() {
+        assertEquals(0, trained.code(), trained.err());
+        for (String f :
+                List.of(
+                        "config.yaml",
+                        "manifest.json",
+                        "model/model.json",
+                        "model/parameters.bin",
+                        "metrics.jsonl",
+                        "summary.json")) {
+            assertTrue(Files.exists(run.resolve(f)), f);
+        }
+        JsonNode summary = Json.read(run.resolve("summary.json"));
+        assertEquals("test", summary.get("evaluated_on").asText());
+        assertTrue(summary.get("metrics").get("buy").get("auc").asDouble() > 0.6);
+        assertTrue(trained.out().contains("price"), trained.out());
+        JsonNode manifest = Json.read(run.resolve("manifest.json"));
+        assertEquals(3, manifest.get("seed").asInt());
+        assertTrue(manifest.get("versions").get("djl").asText().startsWith("0.36"));
     }
-    assertFalse(err.contains("Exception"), err);
-    assertFalse(Files.exists(out.resolve("model")), "nothing half-written");
-  }
 
-  @Test
-  void checkpointsAreWrittenKeptToTwoAndLoadable() throws IOException {
-    String yaml = Files.readString(config).replace("  log_every: 5", "  log_every: 5\n  checkpoint_every: 7");
-    Path cfg = dir.resolve("ckpt.yaml");
-    Files.writeString(cfg, yaml);
-    Path out = dir.resolve("ckpt-run");
-    Result r = cli("train", cfg.toString(), "--out", out.toString());
-    assertEquals(0, r.code(), r.err());
-    List<Path> cps;
-    try (var s = Files.list(out.resolve("checkpoints"))) {
-      cps = s.sorted().toList();
+    @Test
+    void resolvedConfigTrainsAgainToTheSameMetrics() throws IOException {
+        Path again = dir.resolve("again");
+        Result r = cli("train", run.resolve("config.yaml").toString(), "--out", again.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(
+                Json.read(run.resolve("summary.json")).get("metrics"),
+                Json.read(again.resolve("summary.json")).get("metrics"));
     }
-    // 240 training rows / 32 = 8 steps per epoch, 4 epochs = 32 steps: checkpoints at 7..28, two kept
-    assertEquals(List.of("step-00000021", "step-00000028"),
-        cps.stream().map(p -> p.getFileName().toString()).toList());
-    try (org.mtl4j.run.Predictor p = org.mtl4j.run.Predictor.load(cps.get(1))) {
-      assertEquals(3, p.tasks().size());
-    }
-  }
 
-  @Test
-  void compareWritesDeltaM() {
-    Path out = dir.resolve("cmp");
-    Result r = cli("compare", config.toString(), "--out", out.toString());
-    assertEquals(0, r.code(), r.err());
-    JsonNode c = Json.read(out.resolve("compare.json"));
-    assertTrue(c.get("delta_m_percent").isNumber(), c.toString());
-    assertEquals(3, c.get("delta_m_per_task_percent").size());
-    assertTrue(r.out().contains("Delta_m"), r.out());
-    for (String t : List.of("buy", "size", "price")) {
-      assertTrue(Files.exists(out.resolve("stl-" + t).resolve("model/model.json")), t);
+    @Test
+    void evalRebuildsTheTestSplitAndReproducesTheSummary() {
+        Result r = cli("eval", run.toString());
+        assertEquals(0, r.code(), r.err());
+        double auc =
+                Json.read(run.resolve("summary.json"))
+                        .get("metrics")
+                        .get("buy")
+                        .get("auc")
+                        .asDouble();
+        assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "%.4f", auc)), r.out());
+        Result onCsv = cli("eval", run.toString(), "--data", csv.toString());
+        assertEquals(0, onCsv.code(), onCsv.err());
+        assertTrue(onCsv.out().contains("400 rows"), onCsv.out());
     }
-  }
 
-  @Test
-  void multiInputTasksWithTheirOwnFiles() throws IOException {
-    Path a = TestData.customersCsv(dir.resolve("a"), 300, 1);
-    Path b = TestData.customersCsv(dir.resolve("b"), 150, 2);
-    String yaml = String.join("\n",
-        "name: multi",
-        "threads: 1",
-        "data: {numeric: [a, b, c], categorical: [color]}",
-        "tasks:",
-        "  - {name: buy, type: binary, label: buy, train: " + a + "}",
-        "  - {name: price, type: regression, label: price, train: " + b + "}",
-        "balancer: {method: mgda, mode: representation}",
-        "trainer: {epochs: 2, batch_size: 32, sampler: proportional}",
-        "");
-    Path cfg = dir.resolve("multi.yaml");
-    Files.writeString(cfg, yaml);
-    Path out = dir.resolve("multi-run");
-    Result r = cli("train", cfg.toString(), "--out", out.toString());
-    assertEquals(0, r.code(), r.err());
-    JsonNode m = Json.read(out.resolve("manifest.json"));
-    assertTrue(m.get("multi_input").asBoolean());
-    // 80 % of each file trains: 240 + 120 rows
-    assertEquals(360, m.get("train_rows").asInt());
-    assertTrue(Json.read(out.resolve("summary.json")).get("metrics").get("price").get("mse").isNumber());
-  }
+    @Test
+    void predictInAFreshJvmGivesExactlyTheSamePredictions() throws Exception {
+        Path inProcess = dir.resolve("pred-in-process.csv");
+        Result r =
+                cli(
+                        "predict",
+                        run.toString(),
+                        "--input",
+                        csv.toString(),
+                        "--output",
+                        inProcess.toString());
+        assertEquals(0, r.code(), r.err());
+        Path fresh = dir.resolve("pred-fresh.csv");
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-Dai.djl.offline=true",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                "org.mtl4j.cli.Main",
+                                "predict",
+                                run.toString(),
+                                "--input",
+                                csv.toString(),
+                                "--output",
+                                fresh.toString(),
+                                "--threads",
+                                "1"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), log);
+        List<String> a = Files.readAllLines(inProcess);
+        List<String> b = Files.readAllLines(fresh);
+        assertEquals(401, a.size());
+        assertEquals("buy,buy_prob,size,size_prob_0,size_prob_1,size_prob_2,price", a.get(0));
+        assertEquals(a, b);
+    }
 
-  @Test
-  void helpAndMethodsList() {
-    Result help = cli("--help");
-    assertEquals(0, help.code());
-    for (String c : List.of("demo", "train", "eval", "predict", "compare", "methods")) {
-      assertTrue(help.out().contains(c), c);
+    @Test
+    void configErrorsAreOneClearLineAndWriteNothing() throws IOException {
+        String good = Files.readString(config);
+        check(
+                good.replace("  lr: 0.01", "  lr: 0.01\n  lerning_rate: 0.1"),
+                "unknown option \"lerning_rate\"",
+                "line 23");
+        check(good.replace("epochs: 4", "epochs: ten"), "trainer.epochs", "expected an integer");
+        check(good.replace("label: price}", "label: prce}"), "column \"prce\"", "price");
+        check(
+                good.replace("type: binary", "type: binray"),
+                "unknown task type \"binray\"",
+                "line 11");
+        check(good.replace("classes: 3", "classes: 2"), "outside 0..1", "line");
+        check(
+                good.replace("train: customers.csv", "train: nowhere.csv"),
+                "nowhere.csv",
+                "not found");
+        check(
+                good.replace("{method: pcgrad}", "{method: pcgrad, mode: sideways}"),
+                "sideways",
+                "parameters or representation");
+        check(
+                good.replace("{method: pcgrad}", "magic"),
+                "unknown balancing method \"magic\"",
+                "pcgrad");
+        String bad = Files.readString(csv).replaceFirst("\n([-0-9.]+),", "\nabc,");
+        Files.writeString(dir.resolve("bad.csv"), bad);
+        check(
+                good.replace("train: customers.csv", "train: bad.csv"),
+                "line 2, column \"a\"",
+                "\"abc\" is not a number");
     }
-    Result m = cli("methods");
-    assertEquals(0, m.code());
-    for (String c : List.of("ew", "fixed", "uw", "dwa", "rlw", "pcgrad", "mgda")) {
-      assertTrue(m.out().contains(c), c);
+
+    private static void check(String yaml, String... expected) throws IOException {
+        Path cfg = dir.resolve("broken.yaml");
+        Files.writeString(cfg, yaml);
+        Path out = dir.resolve("broken-run");
+        Result r = cli("train", cfg.toString(), "--out", out.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        String err = r.err().strip();
+        assertFalse(err.contains("\n"), "one line: " + err);
+        assertTrue(err.startsWith("error: "), err);
+        for (String e : expected) {
+            assertTrue(err.contains(e), "expected \"" + e + "\" in: " + err);
+        }
+        assertFalse(err.contains("Exception"), err);
+        assertFalse(Files.exists(out.resolve("model")), "nothing half-written");
     }
-  }
+
+    @Test
+    void checkpointsAreWrittenKeptToTwoAndLoadable() throws IOException {
+        String yaml =
+                Files.readString(config)
+                        .replace("  log_every: 5", "  log_every: 5\n  checkpoint_every: 7");
+        Path cfg = dir.resolve("ckpt.yaml");
+        Files.writeString(cfg, yaml);
+        Path out = dir.resolve("ckpt-run");
+        Result r = cli("train", cfg.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<Path> cps;
+        try (var s = Files.list(out.resolve("checkpoints"))) {
+            cps = s.sorted().toList();
+        }
+        // 240 training rows / 32 = 8 steps per epoch, 4 epochs = 32 steps: checkpoints at 7..28,
+        // two kept
+        assertEquals(
+                List.of("step-00000021", "step-00000028"),
+                cps.stream().map(p -> p.getFileName().toString()).toList());
+        try (org.mtl4j.run.Predictor p = org.mtl4j.run.Predictor.load(cps.get(1))) {
+            assertEquals(3, p.tasks().size());
+        }
+    }
+
+    @Test
+    void compareWritesDeltaM() {
+        Path out = dir.resolve("cmp");
+        Result r = cli("compare", config.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode c = Json.read(out.resolve("compare.json"));
+        assertTrue(c.get("delta_m_percent").isNumber(), c.toString());
+        assertEquals(3, c.get("delta_m_per_task_percent").size());
+        assertTrue(r.out().contains("Delta_m"), r.out());
+        for (String t : List.of("buy", "size", "price")) {
+            assertTrue(Files.exists(out.resolve("stl-" + t).resolve("model/model.json")), t);
+        }
+    }
+
+    @Test
+    void multiInputTasksWithTheirOwnFiles() throws IOException {
+        Path a = TestData.customersCsv(dir.resolve("a"), 300, 1);
+        Path b = TestData.customersCsv(dir.resolve("b"), 150, 2);
+        String yaml =
+                String.join(
+                        "\n",
+                        "name: multi",
+                        "threads: 1",
+                        "data: {numeric: [a, b, c], categorical: [color]}",
+                        "tasks:",
+                        "  - {name: buy, type: binary, label: buy, train: " + a + "}",
+                        "  - {name: price, type: regression, label: price, train: " + b + "}",
+                        "balancer: {method: mgda, mode: representation}",
+                        "trainer: {epochs: 2, batch_size: 32, sampler: proportional}",
+                        "");
+        Path cfg = dir.resolve("multi.yaml");
+        Files.writeString(cfg, yaml);
+        Path out = dir.resolve("multi-run");
+        Result r = cli("train", cfg.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode m = Json.read(out.resolve("manifest.json"));
+        assertTrue(m.get("multi_input").asBoolean());
+        // 80 % of each file trains: 240 + 120 rows
+        assertEquals(360, m.get("train_rows").asInt());
+        assertTrue(
+                Json.read(out.resolve("summary.json"))
+                        .get("metrics")
+                        .get("price")
+                        .get("mse")
+                        .isNumber());
+    }
+
+    @Test
+    void helpAndMethodsList() {
+        Result help = cli("--help");
+        assertEquals(0, help.code());
+        for (String c : List.of("demo", "train", "eval", "predict", "compare", "methods")) {
+            assertTrue(help.out().contains(c), c);
+        }
+        Result m = cli("methods");
+        assertEquals(0, m.code());
+        for (String c : List.of("ew", "fixed", "uw", "dwa", "rlw", "pcgrad", "mgda")) {
+            assertTrue(m.out().contains(c), c);
+        }
+    }
 }

@@ -15,87 +15,98 @@ import org.mtl4j.train.SamplerSpec;
 import org.mtl4j.train.ScheduleSpec;
 
 class ConfigLoaderTest {
-  private static final String BASE = String.join("\n",
-      "name: t",
-      "data:",
-      "  train: d.csv",
-      "  numeric: [a, b]",
-      "tasks:",
-      "  - {name: y, type: binary, label: y}",
-      "  - name: z",
-      "    type: regression",
-      "    labels: [z1, z2]",
-      "    loss: l1",
-      "");
+    private static final String BASE =
+            String.join(
+                    "\n",
+                    "name: t",
+                    "data:",
+                    "  train: d.csv",
+                    "  numeric: [a, b]",
+                    "tasks:",
+                    "  - {name: y, type: binary, label: y}",
+                    "  - name: z",
+                    "    type: regression",
+                    "    labels: [z1, z2]",
+                    "    loss: l1",
+                    "");
 
-  private static ExperimentConfig load(String yaml) {
-    return ConfigLoader.fromOptions(YamlReader.parse("c.yaml", new StringReader(yaml)), Path.of("/data"));
-  }
+    private static ExperimentConfig load(String yaml) {
+        return ConfigLoader.fromOptions(
+                YamlReader.parse("c.yaml", new StringReader(yaml)), Path.of("/data"));
+    }
 
-  private static String error(String yaml) {
-    return assertThrows(Mtl4jException.class, () -> load(yaml)).getMessage();
-  }
+    private static String error(String yaml) {
+        return assertThrows(Mtl4jException.class, () -> load(yaml)).getMessage();
+    }
 
-  @Test
-  void readsTasksDefaultsAndResolvesPaths() {
-    ExperimentConfig c = load(BASE);
-    assertEquals(2, c.tasks().size());
-    assertEquals(new TaskType.Regression(2), c.tasks().get(1).task().type());
-    assertEquals(LossKind.L1, c.tasks().get(1).task().loss());
-    assertEquals(java.util.List.of("z1", "z2"), c.tasks().get(1).task().dimNames());
-    assertEquals(Path.of("/data/d.csv"), ((DataConfig.Csv) c.data()).train());
-    assertEquals("ew", c.balancer());
-    assertEquals(20, c.trainer().epochs());
-    assertEquals(OptimizerSpec.Kind.ADAM, c.trainer().optimizer().kind());
-  }
+    @Test
+    void readsTasksDefaultsAndResolvesPaths() {
+        ExperimentConfig c = load(BASE);
+        assertEquals(2, c.tasks().size());
+        assertEquals(new TaskType.Regression(2), c.tasks().get(1).task().type());
+        assertEquals(LossKind.L1, c.tasks().get(1).task().loss());
+        assertEquals(java.util.List.of("z1", "z2"), c.tasks().get(1).task().dimNames());
+        assertEquals(Path.of("/data/d.csv"), ((DataConfig.Csv) c.data()).train());
+        assertEquals("ew", c.balancer());
+        assertEquals(20, c.trainer().epochs());
+        assertEquals(OptimizerSpec.Kind.ADAM, c.trainer().optimizer().kind());
+    }
 
-  @Test
-  void readsTrainerBlocksAndScientificNotation() {
-    ExperimentConfig c = load(BASE + String.join("\n",
-        "balancer: {method: mgda, mode: rep, normalization: loss+}",
-        "trainer:",
-        "  lr: 3e-4",
-        "  optimizer: {type: adamw, weight_decay: 0.05}",
-        "  schedule: {type: cosine, warmup_steps: 10}",
-        "  sampler: {type: temperature, temperature: 3}",
-        ""));
-    assertEquals(3e-4, c.trainer().optimizer().learningRate(), 0);
-    assertEquals(0.05, c.trainer().optimizer().weightDecay(), 0);
-    assertEquals(ScheduleSpec.Kind.COSINE, c.trainer().schedule().kind());
-    assertEquals(SamplerSpec.Kind.TEMPERATURE, c.trainer().sampler().kind());
-    assertEquals("mgda", c.balancer());
-    assertEquals("rep", c.balancerOptions().get("mode"));
-  }
+    @Test
+    void readsTrainerBlocksAndScientificNotation() {
+        ExperimentConfig c =
+                load(
+                        BASE
+                                + String.join(
+                                        "\n",
+                                        "balancer: {method: mgda, mode: rep, normalization: loss+}",
+                                        "trainer:",
+                                        "  lr: 3e-4",
+                                        "  optimizer: {type: adamw, weight_decay: 0.05}",
+                                        "  schedule: {type: cosine, warmup_steps: 10}",
+                                        "  sampler: {type: temperature, temperature: 3}",
+                                        ""));
+        assertEquals(3e-4, c.trainer().optimizer().learningRate(), 0);
+        assertEquals(0.05, c.trainer().optimizer().weightDecay(), 0);
+        assertEquals(ScheduleSpec.Kind.COSINE, c.trainer().schedule().kind());
+        assertEquals(SamplerSpec.Kind.TEMPERATURE, c.trainer().sampler().kind());
+        assertEquals("mgda", c.balancer());
+        assertEquals("rep", c.balancerOptions().get("mode"));
+    }
 
-  @Test
-  void errorsNameTheKeyAndLine() {
-    assertTrue(error(BASE + "trainer: {epochs: 3, bacth_size: 4}\n").contains("unknown option \"bacth_size\""));
-    String e = error(BASE + "trainer:\n  epochs: 3\n  bacth_size: 4\n");
-    assertTrue(e.contains("trainer.bacth_size (line 13)"), e);
-    e = error(BASE + "trainer:\n  epochs: many\n");
-    assertTrue(e.contains("trainer.epochs (line 12): expected an integer, got \"many\""), e);
-    e = error(BASE.replace("loss: l1", "loss: bce"));
-    assertTrue(e.contains("loss bce does not apply to a regression task"), e);
-    e = error(BASE + "balancer: {method: fixed, weights: [1.0]}\n");
-    assertTrue(e.contains("1 weights") && e.contains("2 tasks"), e);
-    e = error(BASE + "balancer: {method: dwa, temprature: 2}\n");
-    assertTrue(e.contains("unknown option \"temprature\"") && e.contains("line 11"), e);
-    e = error(BASE.replace("type: binary", "type: multiclass"));
-    assertTrue(e.contains("needs classes"), e);
-    e = error("name: t\ntasks: []\ndata: {train: x.csv, numeric: [a]}\n");
-    assertTrue(e.contains("declare at least one task"), e);
-    e = error("name: [oops\n");
-    assertTrue(e.contains("c.yaml line") && e.contains("invalid YAML"), e);
-    e = error(BASE + "tasks: []\n");
-    assertTrue(e.contains("duplicate key"), e);
-  }
+    @Test
+    void errorsNameTheKeyAndLine() {
+        assertTrue(
+                error(BASE + "trainer: {epochs: 3, bacth_size: 4}\n")
+                        .contains("unknown option \"bacth_size\""));
+        String e = error(BASE + "trainer:\n  epochs: 3\n  bacth_size: 4\n");
+        assertTrue(e.contains("trainer.bacth_size (line 13)"), e);
+        e = error(BASE + "trainer:\n  epochs: many\n");
+        assertTrue(e.contains("trainer.epochs (line 12): expected an integer, got \"many\""), e);
+        e = error(BASE.replace("loss: l1", "loss: bce"));
+        assertTrue(e.contains("loss bce does not apply to a regression task"), e);
+        e = error(BASE + "balancer: {method: fixed, weights: [1.0]}\n");
+        assertTrue(e.contains("1 weights") && e.contains("2 tasks"), e);
+        e = error(BASE + "balancer: {method: dwa, temprature: 2}\n");
+        assertTrue(e.contains("unknown option \"temprature\"") && e.contains("line 11"), e);
+        e = error(BASE.replace("type: binary", "type: multiclass"));
+        assertTrue(e.contains("needs classes"), e);
+        e = error("name: t\ntasks: []\ndata: {train: x.csv, numeric: [a]}\n");
+        assertTrue(e.contains("declare at least one task"), e);
+        e = error("name: [oops\n");
+        assertTrue(e.contains("c.yaml line") && e.contains("invalid YAML"), e);
+        e = error(BASE + "tasks: []\n");
+        assertTrue(e.contains("duplicate key"), e);
+    }
 
-  @Test
-  void resolvedConfigReadsBackToTheSameExperiment() {
-    ExperimentConfig c = load(BASE + "balancer: {method: pcgrad, mode: representation}\n");
-    String yaml = ConfigWriter.toYaml(c);
-    ExperimentConfig again = ConfigLoader.fromOptions(
-        YamlReader.parse("resolved.yaml", new StringReader(yaml)), Path.of("/elsewhere"));
-    assertEquals(c, again);
-  }
+    @Test
+    void resolvedConfigReadsBackToTheSameExperiment() {
+        ExperimentConfig c = load(BASE + "balancer: {method: pcgrad, mode: representation}\n");
+        String yaml = ConfigWriter.toYaml(c);
+        ExperimentConfig again =
+                ConfigLoader.fromOptions(
+                        YamlReader.parse("resolved.yaml", new StringReader(yaml)),
+                        Path.of("/elsewhere"));
+        assertEquals(c, again);
+    }
 }

@@ -28,101 +28,105 @@ import java.util.Objects;
  */
 public final class PcGradSolver {
 
-  /** Squared norms at most this fraction of the largest squared norm are never projected onto. */
-  static final double NEGLIGIBLE_NORM_RATIO = 1e-30;
+    /** Squared norms at most this fraction of the largest squared norm are never projected onto. */
+    static final double NEGLIGIBLE_NORM_RATIO = 1e-30;
 
-  private PcGradSolver() {}
+    private PcGradSolver() {}
 
-  /**
-   * Coefficients c of the PCGrad update {@code Σ_i g_i^PC = Σ_k c_k g_k}: the column sums of {@link
-   * #projectedCoefficients}. Without conflicts this is all ones (the plain gradient sum).
-   *
-   * @param gram T×T Gram matrix {@code K[i][j] = g_i · g_j}
-   * @param order permutation of {@code 0..T-1}: the order in which the other tasks are visited
-   * @throws IllegalArgumentException if the matrix is invalid (as in {@link MinNormSolver#solve(
-   *     double[][])}) or {@code order} is not a permutation of {@code 0..T-1}
-   */
-  public static double[] coefficients(double[][] gram, int[] order) {
-    double[][] rows = projectedCoefficients(gram, order);
-    int n = rows.length;
-    double[] sums = new double[n];
-    for (double[] row : rows) {
-      for (int k = 0; k < n; k++) {
-        sums[k] += row[k];
-      }
+    /**
+     * Coefficients c of the PCGrad update {@code Σ_i g_i^PC = Σ_k c_k g_k}: the column sums of
+     * {@link #projectedCoefficients}. Without conflicts this is all ones (the plain gradient sum).
+     *
+     * @param gram T×T Gram matrix {@code K[i][j] = g_i · g_j}
+     * @param order permutation of {@code 0..T-1}: the order in which the other tasks are visited
+     * @throws IllegalArgumentException if the matrix is invalid (as in {@link MinNormSolver#solve(
+     *     double[][])}) or {@code order} is not a permutation of {@code 0..T-1}
+     */
+    public static double[] coefficients(double[][] gram, int[] order) {
+        double[][] rows = projectedCoefficients(gram, order);
+        int n = rows.length;
+        double[] sums = new double[n];
+        for (double[] row : rows) {
+            for (int k = 0; k < n; k++) {
+                sums[k] += row[k];
+            }
+        }
+        return sums;
     }
-    return sums;
-  }
 
-  /**
-   * Per-task coefficients of Yu et al. Algorithm 1: row i holds C[i] with {@code g_i^PC = Σ_k
-   * C[i][k] g_k}.
-   *
-   * @param gram T×T Gram matrix {@code K[i][j] = g_i · g_j}
-   * @param order permutation of {@code 0..T-1}: the order in which the other tasks are visited
-   * @return a fresh T×T matrix; row i is the unit vector e_i when task i conflicts with no one
-   * @throws IllegalArgumentException if the matrix is invalid (as in {@link MinNormSolver#solve(
-   *     double[][])}) or {@code order} is not a permutation of {@code 0..T-1}
-   */
-  public static double[][] projectedCoefficients(double[][] gram, int[] order) {
-    MinNormSolver.validateGram(gram);
-    validateOrder(order, gram.length);
-    int n = gram.length;
-    double[][] k = MinNormSolver.scaledSymmetricCopy(gram, MinNormSolver.scaleExponent(gram));
-    double threshold = NEGLIGIBLE_NORM_RATIO * maxDiagonal(k);
-    double[][] rows = new double[n][];
-    for (int i = 0; i < n; i++) {
-      rows[i] = projectTask(k, order, i, threshold);
+    /**
+     * Per-task coefficients of Yu et al. Algorithm 1: row i holds C[i] with {@code g_i^PC = Σ_k
+     * C[i][k] g_k}.
+     *
+     * @param gram T×T Gram matrix {@code K[i][j] = g_i · g_j}
+     * @param order permutation of {@code 0..T-1}: the order in which the other tasks are visited
+     * @return a fresh T×T matrix; row i is the unit vector e_i when task i conflicts with no one
+     * @throws IllegalArgumentException if the matrix is invalid (as in {@link MinNormSolver#solve(
+     *     double[][])}) or {@code order} is not a permutation of {@code 0..T-1}
+     */
+    public static double[][] projectedCoefficients(double[][] gram, int[] order) {
+        MinNormSolver.validateGram(gram);
+        validateOrder(order, gram.length);
+        int n = gram.length;
+        double[][] k = MinNormSolver.scaledSymmetricCopy(gram, MinNormSolver.scaleExponent(gram));
+        double threshold = NEGLIGIBLE_NORM_RATIO * maxDiagonal(k);
+        double[][] rows = new double[n][];
+        for (int i = 0; i < n; i++) {
+            rows[i] = projectTask(k, order, i, threshold);
+        }
+        return rows;
     }
-    return rows;
-  }
 
-  /** Inner loop of Algorithm 1 for task i, on coefficient vectors. */
-  private static double[] projectTask(double[][] k, int[] order, int i, double threshold) {
-    double[] c = new double[k.length];
-    c[i] = 1.0;
-    for (int j : order) {
-      double normSq = k[j][j];
-      if (j == i || !(normSq > 0.0) || normSq < threshold) {
-        continue;
-      }
-      double dot = 0.0;
-      for (int m = 0; m < c.length; m++) {
-        dot += c[m] * k[m][j];
-      }
-      if (dot < 0.0) {
-        c[j] -= dot / normSq;
-      }
+    /** Inner loop of Algorithm 1 for task i, on coefficient vectors. */
+    private static double[] projectTask(double[][] k, int[] order, int i, double threshold) {
+        double[] c = new double[k.length];
+        c[i] = 1.0;
+        for (int j : order) {
+            double normSq = k[j][j];
+            if (j == i || !(normSq > 0.0) || normSq < threshold) {
+                continue;
+            }
+            double dot = 0.0;
+            for (int m = 0; m < c.length; m++) {
+                dot += c[m] * k[m][j];
+            }
+            if (dot < 0.0) {
+                c[j] -= dot / normSq;
+            }
+        }
+        return c;
     }
-    return c;
-  }
 
-  private static double maxDiagonal(double[][] k) {
-    double max = 0.0;
-    for (int i = 0; i < k.length; i++) {
-      max = Math.max(max, k[i][i]);
+    private static double maxDiagonal(double[][] k) {
+        double max = 0.0;
+        for (int i = 0; i < k.length; i++) {
+            max = Math.max(max, k[i][i]);
+        }
+        return max;
     }
-    return max;
-  }
 
-  private static void validateOrder(int[] order, int n) {
-    Objects.requireNonNull(order, "order");
-    if (order.length != n) {
-      throw new IllegalArgumentException(
-          "order has " + order.length + " entries but there are " + n + " tasks");
+    private static void validateOrder(int[] order, int n) {
+        Objects.requireNonNull(order, "order");
+        if (order.length != n) {
+            throw new IllegalArgumentException(
+                    "order has " + order.length + " entries but there are " + n + " tasks");
+        }
+        boolean[] seen = new boolean[n];
+        for (int p = 0; p < n; p++) {
+            int task = order[p];
+            if (task < 0 || task >= n) {
+                throw new IllegalArgumentException(
+                        "order[" + p + "] = " + task + " is not a task index in [0, " + n + ")");
+            }
+            if (seen[task]) {
+                throw new IllegalArgumentException(
+                        "order["
+                                + p
+                                + "] = "
+                                + task
+                                + " repeats a task; order must be a permutation");
+            }
+            seen[task] = true;
+        }
     }
-    boolean[] seen = new boolean[n];
-    for (int p = 0; p < n; p++) {
-      int task = order[p];
-      if (task < 0 || task >= n) {
-        throw new IllegalArgumentException(
-            "order[" + p + "] = " + task + " is not a task index in [0, " + n + ")");
-      }
-      if (seen[task]) {
-        throw new IllegalArgumentException(
-            "order[" + p + "] = " + task + " repeats a task; order must be a permutation");
-      }
-      seen[task] = true;
-    }
-  }
 }
