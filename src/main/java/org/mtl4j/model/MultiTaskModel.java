@@ -105,16 +105,29 @@ public final class MultiTaskModel extends AbstractBlock {
         }
     }
 
-    /** Parameters of the input layer and shared encoder, in a fixed order. */
+    /**
+     * Trainable parameters of the input layer and shared encoder, in a fixed order (batch-norm
+     * running statistics are parameters without gradients and are left out).
+     */
     public List<Parameter> sharedParameters() {
-        List<Parameter> out = new ArrayList<>(input.getParameters().values());
-        out.addAll(shared.getParameters().values());
+        List<Parameter> out = trainable(input);
+        out.addAll(trainable(shared));
         return out;
     }
 
-    /** Parameters of task {@code t}'s head. */
+    /** Trainable parameters of task {@code t}'s head. */
     public List<Parameter> taskParameters(int t) {
-        return new ArrayList<>(heads.get(t).getParameters().values());
+        return trainable(heads.get(t));
+    }
+
+    private static List<Parameter> trainable(Block b) {
+        List<Parameter> out = new ArrayList<>();
+        for (Parameter p : b.getParameters().values()) {
+            if (p.requiresGradient()) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     /** Total number of scalar parameters. */

@@ -268,6 +268,33 @@ class CliTest {
     }
 
     @Test
+    void normalisedEncodersTrainAndReloadToTheSameMetrics() throws IOException {
+        for (String norm : List.of("batch", "layer")) {
+            String yaml =
+                    Files.readString(config)
+                            .replace(
+                                    "encoder: {hidden: [16]}",
+                                    "encoder: {hidden: [16, 8], norm: " + norm + ", dropout: 0.1}");
+            Path cfg = dir.resolve(norm + ".yaml");
+            Files.writeString(cfg, yaml);
+            Path out = dir.resolve(norm + "-run");
+            Result r = cli("train", cfg.toString(), "--out", out.toString());
+            assertEquals(0, r.code(), r.err());
+            double mse =
+                    Json.read(out.resolve("summary.json"))
+                            .get("metrics")
+                            .get("price")
+                            .get("mse")
+                            .asDouble();
+            Result e = cli("eval", out.toString());
+            assertEquals(0, e.code(), e.err());
+            assertTrue(
+                    e.out().contains(String.format(java.util.Locale.ROOT, "%.4f", mse)),
+                    norm + ": " + e.out());
+        }
+    }
+
+    @Test
     void helpAndMethodsList() {
         Result help = cli("--help");
         assertEquals(0, help.code());
