@@ -33,7 +33,7 @@ public non-sealed interface LossWeighting extends Balancer {
             if (!present[t]) {
                 continue;
             }
-            NDArray term = losses[t].mul((float) w[t]);
+            NDArray term = losses[t].mul(org.mtl4j.train.Scalars.of(losses[t], w[t]));
             total = total == null ? term : total.add(term);
         }
         return new Combined(total, w);

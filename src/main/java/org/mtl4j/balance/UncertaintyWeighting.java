@@ -51,7 +51,8 @@ public final class UncertaintyWeighting implements LossWeighting {
             }
             NDArray s = logVariance.get(t);
             s.attach(losses[t].getManager()); // keep per-step results out of the long-lived manager
-            NDArray term = losses[t].mul(s.neg().exp()).add(s).div(2f);
+            NDArray term =
+                    losses[t].mul(s.neg().exp()).add(s).div(org.mtl4j.train.Scalars.of(s, 2));
             total = total == null ? term : total.add(term);
         }
         return new Combined(total, w);

@@ -28,7 +28,7 @@ public final class Losses {
                     "task " + task.name() + ": no labelled row in the batch");
         }
         NDArray perRow = perRow(task, output, labels);
-        return perRow.mul(mask).sum().div((float) observedRows);
+        return perRow.mul(mask).sum().div(Scalars.of(perRow, observedRows));
     }
 
     /** The loss of every row, shape (B). */
@@ -54,6 +54,8 @@ public final class Losses {
 
     /** Element-wise max(x, 0) − x·y + log(1 + exp(−|x|)): stable for any logit. */
     static NDArray bceWithLogits(NDArray logits, NDArray y) {
-        return logits.maximum(0f).sub(logits.mul(y)).add(logits.abs().neg().exp().add(1f).log());
+        NDArray zero = Scalars.of(logits, 0);
+        NDArray one = Scalars.of(logits, 1);
+        return logits.maximum(zero).sub(logits.mul(y)).add(logits.abs().neg().exp().add(one).log());
     }
 }
