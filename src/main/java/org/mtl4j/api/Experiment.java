@@ -89,6 +89,8 @@ public final class Experiment {
                         config.balancer(),
                         Options.of("balancer", new LinkedHashMap<>(config.balancerOptions())));
         List<Task> tasks = config.tasks().stream().map(TaskConfig::task).toList();
+        Trainer.checkSelect(config.trainer().selectMetric(), tasks);
+        BatchSource source = batches(data);
         prepare(runDir);
         AtomicFiles.writeString(runDir.resolve("config.yaml"), ConfigWriter.toYaml(config));
         Json.write(runDir.resolve("manifest.json"), manifest(data));
@@ -107,17 +109,6 @@ public final class Experiment {
                 RunRecorder recorder = new RunRecorder(runDir, description)) {
             MultiTaskModel model = new MultiTaskModel(spec, tasks);
             model.initialize(base);
-            BatchSource source =
-                    data.multiInput()
-                            ? BatchSource.perTask(
-                                    data.train(),
-                                    config.trainer().batchSize(),
-                                    config.trainer().sampler(),
-                                    config.seed())
-                            : BatchSource.single(
-                                    data.train().get(0),
-                                    config.trainer().batchSize(),
-                                    config.seed());
             Trainer.Result r =
                     new Trainer(config.trainer(), balancer)
                             .fit(
@@ -155,6 +146,25 @@ public final class Experiment {
         }
     }
 
+    private BatchSource batches(TrainingData data) {
+        int batch = config.trainer().batchSize();
+        if (!data.multiInput()) {
+            return BatchSource.single(data.train().get(0), batch, config.seed());
+        }
+        try {
+            return BatchSource.perTask(
+                    data.train(), batch, config.trainer().sampler(), config.seed());
+        } catch (IllegalArgumentException e) {
+            throw new Mtl4jException(
+                    "trainer.batch_size: "
+                            + e.getMessage()
+                            + "; every step holds rows of every task, so use a batch size of at"
+                            + " least "
+                            + data.train().size(),
+                    e);
+        }
+    }
+
     /**
      * Trains the multi-task model and one single-task model per task (same encoder, head, epochs
      * and data; equal weighting), and computes Δm. Writes {@code dir/mtl}, {@code dir/stl-<task>}
@@ -178,6 +188,11 @@ public final class Experiment {
                             List.of(config.tasks().get(t)),
                             "ew",
                             Map.of());
+            // a selection on another task's metric means nothing for this baseline: use its loss
+            String select = config.trainer().selectMetric();
+            if (!select.startsWith(n + "/")) {
+                single = single.withTrainer(single.trainer().withSelect("loss"));
+            }
             stl.put(
                     n,
                     new Experiment(single)
@@ -243,7 +258,10 @@ public final class Experiment {
                 throw new Mtl4jException(
                         runDir + ": run directory is not writable; choose another with --out");
             }
+            // a run directory describes one run: clear what an earlier run left
             AtomicFiles.deleteRecursively(runDir.resolve("checkpoints"));
+            AtomicFiles.deleteRecursively(runDir.resolve("model"));
+            Files.deleteIfExists(runDir.resolve("summary.json"));
         } catch (IOException e) {
             throw new Mtl4jException(
                     "cannot create run directory "

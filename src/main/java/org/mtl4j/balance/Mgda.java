@@ -11,8 +11,9 @@ import org.mtl4j.balance.solver.MinNormSolver;
  * representation, the upper bound of their §3.3 ("UB").
  *
  * <p>Optional gradient normalisation before solving, as in the authors' code: {@code none}, {@code
- * l2} (divide g_t by ‖g_t‖), {@code loss} (by L_t), {@code loss+} (by L_t·‖g_t‖). The returned
- * coefficients apply to the un-normalised gradients.
+ * l2} (divide g_t by ‖g_t‖), {@code loss} (by L_t), {@code loss+} (by L_t·‖g_t‖). As there, the
+ * normalised gradients only choose the weights: the update is Σ_t w_t·g_t with the raw gradients
+ * (LibMTL instead uses Σ_t w_t·g_t / scale_t).
  */
 public final class Mgda implements GradientAggregator {
     /** Gradient normalisation applied before the min-norm solve. */
@@ -74,11 +75,7 @@ public final class Mgda implements GradientAggregator {
             }
         }
         double[] w = MinNormSolver.solve(k).weights();
-        double[] c = new double[n];
-        for (int t = 0; t < n; t++) {
-            c[t] = w[t] / scale[t];
-        }
-        return c;
+        return w;
     }
 
     private double scaleOf(double squaredNorm, double loss) {

@@ -41,7 +41,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Predictor p = Predictor.load(run)) {
+        try (Predictor p = Predictor.load(run, common.threads == null ? 0 : common.threads)) {
             CsvTable in = CsvTable.read(input);
             p.writeCsv(in, output);
             System.out.printf(

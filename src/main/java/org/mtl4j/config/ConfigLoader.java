@@ -39,7 +39,11 @@ public final class ConfigLoader {
     /** Validates parsed options; relative paths are resolved against {@code base}. */
     public static ExperimentConfig fromOptions(Options root, Path base) {
         String name = root.getString("name", "experiment");
-        long seed = (long) root.getDouble("seed", 42);
+        double seedValue = root.getDouble("seed", 42);
+        if (seedValue != Math.rint(seedValue) || Math.abs(seedValue) > 1e15) {
+            throw new Mtl4jException(root.at("seed") + ": expected an integer, got " + seedValue);
+        }
+        long seed = (long) seedValue;
         int threads = root.getInt("threads", 0);
         Options data = require(root, "data");
         List<TaskConfig> tasks = tasks(root, base);
@@ -71,12 +75,19 @@ public final class ConfigLoader {
                         bal.init(tasks.size(), seed);
                         return bal;
                     });
-        } else if (b != null) {
-            method = root.getString("balancer", "ew");
+        } else {
+            method = root.getString("balancer", "ew"); // an empty value means the default
             org.mtl4j.balance.BalancerRegistry.create(
                     method, Options.of(root.at("balancer"), Map.of()));
         }
         TrainerSpec trainer = trainer(root.getSection("trainer"));
+        try {
+            org.mtl4j.train.Trainer.checkSelect(
+                    trainer.selectMetric(), tasks.stream().map(TaskConfig::task).toList());
+        } catch (Mtl4jException e) {
+            throw new Mtl4jException(
+                    Options.join(root.where(), "trainer.select") + ": " + e.getMessage(), e);
+        }
         root.finish();
         try {
             return new ExperimentConfig(
@@ -192,6 +203,10 @@ public final class ConfigLoader {
         String type = t.getString("type", null);
         List<String> labels = t.has("labels") ? t.getStringList("labels") : null;
         String label = t.getString("label", null);
+        if (labels != null && label != null) {
+            throw new Mtl4jException(
+                    t.at("label") + ": give either label: COLUMN or labels: [COLUMNS], not both");
+        }
         if (labels == null) {
             labels = label == null ? List.of() : List.of(label);
         }

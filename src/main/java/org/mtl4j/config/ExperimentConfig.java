@@ -49,4 +49,10 @@ public record ExperimentConfig(
         return new ExperimentConfig(
                 newName, seed, data, newTasks, model, newBalancer, options, trainer, threads);
     }
+
+    /** The same experiment with other trainer settings. */
+    public ExperimentConfig withTrainer(TrainerSpec t) {
+        return new ExperimentConfig(
+                name, seed, data, tasks, model, balancer, balancerOptions, t, threads);
+    }
 }

@@ -95,6 +95,29 @@ public final class DataLoader {
                                     .map(t -> t.task().name())
                                     .toList());
         }
+        if (perTask && (c.train() != null || c.validation() != null || c.test() != null)) {
+            throw new Mtl4jException(
+                    "data.train/validation/test are not used when every task has its own train:"
+                            + " file; remove them, or give validation:/test: files per task");
+        }
+        for (TaskConfig t : tasks) {
+            if (t.train() == null && (t.validation() != null || t.test() != null)) {
+                throw new Mtl4jException(
+                        "task \""
+                                + t.task().name()
+                                + "\": validation:/test: files need the task's own train: file too");
+            }
+            for (String col : t.labelColumns()) {
+                if (c.numeric().contains(col) || c.categorical().contains(col)) {
+                    throw new Mtl4jException(
+                            "column \""
+                                    + col
+                                    + "\" is both a feature and the label of task \""
+                                    + t.task().name()
+                                    + "\"; remove it from data.numeric/categorical");
+                }
+            }
+        }
         List<CsvTable[]> parts = new ArrayList<>();
         if (perTask) {
             for (int i = 0; i < tasks.size(); i++) {

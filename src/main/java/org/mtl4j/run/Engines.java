@@ -34,6 +34,19 @@ public final class Engines {
         return e;
     }
 
+    /**
+     * Starts the engine (if needed) and applies the thread count ({@code threads <= 0}: keep the
+     * current setting), without touching the random seed.
+     */
+    public static Engine ensureStarted(int threads) {
+        configure(threads);
+        Engine e = Engine.getInstance();
+        if (threads > 0) {
+            JniUtils.setNumThreads(threads);
+        }
+        return e;
+    }
+
     /** Intra-op threads the engine will use. */
     public static int threads() {
         return JniUtils.getNumThreads();

@@ -51,7 +51,8 @@ public final class Json {
         } catch (NoSuchFileException e) {
             throw new Mtl4jException(file + ": not found");
         } catch (IOException e) {
-            throw new Mtl4jException(file + ": not valid JSON: " + e.getMessage(), e);
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new Mtl4jException(file + ": not valid JSON (" + why + ")", e);
         }
     }
 

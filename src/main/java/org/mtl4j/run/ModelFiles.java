@@ -66,6 +66,19 @@ public final class ModelFiles {
 
     /** Reads the description in {@code dir/model.json}. */
     public static Description describe(Path dir) {
+        try {
+            return parse(dir);
+        } catch (NullPointerException | IllegalArgumentException | ClassCastException e) {
+            throw new Mtl4jException(
+                    dir.resolve("model.json")
+                            + ": incomplete or corrupt model description ("
+                            + e.getClass().getSimpleName()
+                            + "); save the model again with mtl4j train",
+                    e);
+        }
+    }
+
+    private static Description parse(Path dir) {
         Path file = dir.resolve("model.json");
         if (!Files.exists(file)) {
             throw new Mtl4jException(
@@ -119,9 +132,13 @@ public final class ModelFiles {
         try (InputStream in =
                 new BufferedInputStream(Files.newInputStream(dir.resolve("parameters.bin")))) {
             model.loadParameters(manager, new DataInputStream(in));
-        } catch (IOException | MalformedModelException e) {
+        } catch (IOException | MalformedModelException | RuntimeException e) {
             throw new Mtl4jException(
-                    dir.resolve("parameters.bin") + ": cannot load parameters: " + e.getMessage(),
+                    dir.resolve("parameters.bin")
+                            + ": cannot load parameters ("
+                            + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                            + "); the file is damaged or belongs to another model",
                     e);
         }
         return model;

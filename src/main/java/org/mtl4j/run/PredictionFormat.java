@@ -52,7 +52,7 @@ final class PredictionFormat {
         return tc.classNames().isEmpty() ? String.valueOf(k) : csvEscape(tc.classNames().get(k));
     }
 
-    private static String csvEscape(String s) {
+    static String csvEscape(String s) {
         return s.contains(",") || s.contains("\"") || s.contains("\n")
                 ? "\"" + s.replace("\"", "\"\"") + "\""
                 : s;

@@ -34,6 +34,15 @@ public final class Predictor implements AutoCloseable {
 
     /** Loads from a run directory (its {@code model/}) or a model directory. */
     public static Predictor load(Path dir) {
+        return load(dir, 0);
+    }
+
+    /**
+     * Loads from a run directory (its {@code model/}) or a model directory.
+     *
+     * @param threads engine intra-op threads, 0 = keep the engine's setting
+     */
+    public static Predictor load(Path dir, int threads) {
         Path modelDir =
                 Files.exists(dir.resolve("model").resolve("model.json"))
                         ? dir.resolve("model")
@@ -42,7 +51,7 @@ public final class Predictor implements AutoCloseable {
             throw new Mtl4jException(dir + ": no such run directory");
         }
         ModelFiles.Description d = ModelFiles.describe(modelDir);
-        Engines.start(0, 0);
+        Engines.ensureStarted(threads);
         NDManager m = NDManager.newBaseManager();
         try {
             return new Predictor(m, ModelFiles.load(modelDir, m), d);
@@ -115,7 +124,10 @@ public final class Predictor implements AutoCloseable {
                 out -> {
                     BufferedWriter w =
                             new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
-                    w.write(String.join(",", header));
+                    w.write(
+                            String.join(
+                                    ",",
+                                    header.stream().map(PredictionFormat::csvEscape).toList()));
                     w.newLine();
                     for (int r = 0; r < input.rows(); r++) {
                         List<String> cells = new ArrayList<>();

@@ -18,6 +18,7 @@ public final class BatchSource {
     private final SplittableRandom random;
     private final int[][] order;
     private final int[] cursor;
+    private boolean started;
 
     private BatchSource(List<Dataset> sources, int[] rowsPerStep, long seed) {
         this.sources = sources;
@@ -28,7 +29,12 @@ public final class BatchSource {
         cursor = new int[sources.size()];
         for (int i = 0; i < sources.size(); i++) {
             int n = sources.get(i).rows();
-            s = Math.max(s, (n + rowsPerStep[i] - 1) / rowsPerStep[i]);
+            int b = rowsPerStep[i];
+            int k = (n + b - 1) / b;
+            if (sources.size() == 1 && k > 1 && n % b == 1) {
+                k--; // the one-row remainder joins the previous batch
+            }
+            s = Math.max(s, k);
             order[i] = shuffled(n);
         }
         this.steps = s;
@@ -59,14 +65,28 @@ public final class BatchSource {
 
     /** The batches of the next epoch. */
     public List<Dataset> nextEpoch() {
+        if (started) {
+            // every epoch starts from a fresh permutation of every source
+            for (int t = 0; t < order.length; t++) {
+                order[t] = shuffled(order[t].length);
+                cursor[t] = 0;
+            }
+        }
+        started = true;
         List<Dataset> out = new ArrayList<>(steps);
         if (sources.size() == 1) {
             int[] idx = order[0];
-            for (int start = 0; start < idx.length; start += rowsPerStep[0]) {
-                int end = Math.min(idx.length, start + rowsPerStep[0]);
+            int b = rowsPerStep[0];
+            for (int start = 0; start < idx.length; start += b) {
+                int end = Math.min(idx.length, start + b);
+                if (idx.length - end == 1) {
+                    end = idx.length; // no one-row batch: batch norm cannot train on one row
+                }
                 out.add(sources.get(0).select(java.util.Arrays.copyOfRange(idx, start, end)));
+                if (end == idx.length) {
+                    break;
+                }
             }
-            order[0] = shuffled(idx.length);
             return out;
         }
         for (int s = 0; s < steps; s++) {

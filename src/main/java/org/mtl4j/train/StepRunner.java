@@ -121,7 +121,12 @@ final class StepRunner {
                         return new Result(lossValues, weights, b.rows);
                     }
                     Autograd.backward(c.loss(), false);
-                    weights = c.weights();
+                    weights = c.weights().clone();
+                    for (int i = 0; i < t; i++) {
+                        if (!present[i]) {
+                            weights[i] = 0; // absent from the batch: no part in this update
+                        }
+                    }
                 } else {
                     weights =
                             aggregate(

@@ -15,6 +15,7 @@ import org.mtl4j.data.Dataset;
 import org.mtl4j.eval.Metrics;
 import org.mtl4j.model.MultiTaskModel;
 import org.mtl4j.task.Task;
+import org.mtl4j.task.TaskType;
 
 /**
  * mtl4j's training loop: epochs of balanced multi-task steps, validation after every epoch,
@@ -175,6 +176,14 @@ public final class Trainer {
         }
     }
 
+    /**
+     * Checks a best-epoch selection quantity ({@code loss} or {@code <task>/<metric>}) against the
+     * tasks; throws {@link Mtl4jException} naming what is accepted.
+     */
+    public static void checkSelect(String select, List<Task> tasks) {
+        Selector.parse(select, tasks);
+    }
+
     /** The validation quantity that picks the best epoch. */
     private record Selector(int task, String metric, boolean higherBetter) {
         static Selector parse(String s, List<Task> tasks) {
@@ -187,8 +196,7 @@ public final class Trainer {
                 String metric = s.substring(slash + 1);
                 for (int t = 0; t < tasks.size(); t++) {
                     if (tasks.get(t).name().equals(name)) {
-                        if (!metric.equals("loss")
-                                && !tasks.get(t).metrics().contains(metric.split(":")[0])) {
+                        if (!metric.equals("loss") && !reports(tasks.get(t), metric)) {
                             throw new Mtl4jException(
                                     "select metric \""
                                             + s
@@ -196,7 +204,14 @@ public final class Trainer {
                                             + name
                                             + " reports "
                                             + tasks.get(t).metrics()
-                                            + " and loss");
+                                            + " and loss"
+                                            + (tasks.get(t).type() instanceof TaskType.Regression r
+                                                            && r.dims() > 1
+                                                    ? ", and per target e.g. "
+                                                            + tasks.get(t).metrics().get(0)
+                                                            + ":"
+                                                            + tasks.get(t).dimNames().get(0)
+                                                    : ""));
                         }
                         return new Selector(
                                 t,
@@ -212,6 +227,21 @@ public final class Trainer {
                             + tasks.get(0).name()
                             + "/"
                             + tasks.get(0).metrics().get(0));
+        }
+
+        /**
+         * Whether the task's evaluation has this metric (per-target keys for multi-target
+         * regression).
+         */
+        private static boolean reports(Task task, String metric) {
+            String[] parts = metric.split(":", 2);
+            if (!task.metrics().contains(parts[0])) {
+                return false;
+            }
+            return parts.length == 1
+                    || task.type() instanceof TaskType.Regression r
+                            && r.dims() > 1
+                            && task.dimNames().contains(parts[1]);
         }
 
         double value(Evaluator.Evaluation e) {

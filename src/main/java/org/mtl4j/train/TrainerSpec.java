@@ -84,4 +84,20 @@ public record TrainerSpec(
                 sampler,
                 evalBatchSize);
     }
+
+    /** The same settings with another best-epoch selection quantity. */
+    public TrainerSpec withSelect(String select) {
+        return new TrainerSpec(
+                epochs,
+                batchSize,
+                optimizer,
+                schedule,
+                clipNorm,
+                select,
+                patience,
+                checkpointEvery,
+                logEvery,
+                sampler,
+                evalBatchSize);
+    }
 }

@@ -172,6 +172,17 @@ class CliTest {
                 good.replace("{method: pcgrad}", "magic"),
                 "unknown balancing method \"magic\"",
                 "pcgrad");
+        check(
+                good.replace("label: price}", "label: price, labels: [price]}"),
+                "either label: COLUMN or labels: [COLUMNS]");
+        check(
+                good.replace("numeric: [a, b, c]", "numeric: [a, b, c, price]"),
+                "both a feature and the label");
+        check(
+                good.replace("  lr: 0.01", "  lr: 0.01\n  select: buy/mse"),
+                "trainer.select",
+                "buy reports");
+        check(good.replace("seed: 3", "seed: 1.5"), "seed (line 2)", "expected an integer");
         String bad = Files.readString(csv).replaceFirst("\n([-0-9.]+),", "\nabc,");
         Files.writeString(dir.resolve("bad.csv"), bad);
         check(
@@ -221,9 +232,14 @@ class CliTest {
     }
 
     @Test
-    void compareWritesDeltaM() {
+    void compareWritesDeltaM() throws IOException {
         Path out = dir.resolve("cmp");
-        Result r = cli("compare", config.toString(), "--out", out.toString());
+        // selecting on one task's metric: the other tasks' baselines select on their own loss
+        Path cfg = dir.resolve("cmp.yaml");
+        Files.writeString(
+                cfg,
+                Files.readString(config).replace("  lr: 0.01", "  lr: 0.01\n  select: buy/auc"));
+        Result r = cli("compare", cfg.toString(), "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         JsonNode c = Json.read(out.resolve("compare.json"));
         assertTrue(c.get("delta_m_percent").isNumber(), c.toString());

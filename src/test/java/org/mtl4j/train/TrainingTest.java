@@ -61,6 +61,44 @@ class TrainingTest {
         assertNotEquals(a.metrics(), c.metrics());
     }
 
+    /**
+     * Garbage collection at any moment must not change a run: nothing the autograd graph keeps may
+     * live in memory that the collector can free.
+     */
+    @Test
+    void resultsDoNotDependOnGarbageCollectionTiming() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean stop =
+                new java.util.concurrent.atomic.AtomicBoolean();
+        Thread collector =
+                new Thread(
+                        () -> {
+                            while (!stop.get()) {
+                                System.gc();
+                                try {
+                                    Thread.sleep(2);
+                                } catch (InterruptedException e) {
+                                    return;
+                                }
+                            }
+                        });
+        collector.setDaemon(true);
+        collector.start();
+        try {
+            List<Map<String, Map<String, Double>>> seen = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                seen.add(
+                        small(8, "uw", false)
+                                .train(tmp.resolve("gc" + i), Listeners.none())
+                                .metrics());
+            }
+            assertEquals(seen.get(0), seen.get(1));
+            assertEquals(seen.get(0), seen.get(2));
+        } finally {
+            stop.set(true);
+            collector.join();
+        }
+    }
+
     @Test
     void everyBalancerTrainsSingleAndMultiInput() {
         for (String method : List.of("ew", "uw", "dwa", "rlw", "pcgrad", "mgda")) {
