@@ -61,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
                         new SyntheticMmoe.Spec(3, 0.9, 2000, 100, 10, 1.0, 0.01, false), 0.2, 0.2)
                 .task(Task.of("y0", new TaskType.Regression(1)))
                 .task(Task.of("y1", new TaskType.Regression(1)))
-                .task(Task.of("y2_positive", new TaskType.Binary()))
+                .task(Task.of("y2_high", new TaskType.Binary()))
                 .encoder(MlpSpec.of(64, 32))
                 .head(MlpSpec.of(16))
                 .balancer(balancer)

@@ -9,7 +9,7 @@ public sealed interface DataConfig {
 
     /**
      * Synthetic regression tasks with controlled correlation (Ma et al. 2018, §3.2); {@code binary}
-     * tasks threshold the generated target at 0.
+     * tasks label rows whose generated target is above its median.
      *
      * @param validationFraction share of rows held out for validation
      * @param testFraction share held out for testing

@@ -38,7 +38,7 @@ public final class DataLoader {
                         "task \""
                                 + t.task().name()
                                 + "\": synthetic data makes"
-                                + " one-dimensional regression targets (or binary ones, target > 0); type "
+                                + " one-dimensional regression targets (or binary ones: target above its median); type "
                                 + tt.typeName()
                                 + " is not available");
             }
@@ -63,14 +63,28 @@ public final class DataLoader {
         return new TrainingData(train, val, test, null, names, List.of());
     }
 
+    /** Median of the observed values (the sine terms shift targets away from 0). */
+    private static float median(TaskLabels l) {
+        float[] obs = new float[l.observedCount()];
+        for (int r = 0, k = 0; r < l.rows(); r++) {
+            if (l.observed()[r]) {
+                obs[k++] = l.values()[r];
+            }
+        }
+        java.util.Arrays.sort(obs);
+        return obs.length == 0 ? 0 : obs[obs.length / 2];
+    }
+
+    /** Binary tasks: 1 where the generated target is above its median (balanced classes). */
     private static Dataset binarize(Dataset d, List<TaskConfig> tasks) {
         List<TaskLabels> labels = new ArrayList<>(d.labels());
         for (int t = 0; t < tasks.size(); t++) {
             if (tasks.get(t).task().type() instanceof TaskType.Binary) {
                 TaskLabels l = labels.get(t);
                 float[] v = new float[l.rows()];
+                float median = median(l);
                 for (int r = 0; r < v.length; r++) {
-                    v[r] = l.values()[r] > 0 ? 1f : 0f;
+                    v[r] = l.values()[r] > median ? 1f : 0f;
                 }
                 labels.set(t, new TaskLabels(l.rows(), 1, v, l.observed().clone()));
             }
