@@ -125,38 +125,12 @@ public final class ExperimentBuilder {
 
     /** Adam at the given learning rate, keeping the other trainer settings. */
     public ExperimentBuilder learningRate(double lr) {
-        TrainerSpec t = trainer;
-        trainer =
-                new TrainerSpec(
-                        t.epochs(),
-                        t.batchSize(),
-                        OptimizerSpec.adam(lr),
-                        t.schedule(),
-                        t.clipNorm(),
-                        t.selectMetric(),
-                        t.patience(),
-                        t.checkpointEvery(),
-                        t.logEvery(),
-                        t.sampler(),
-                        t.evalBatchSize());
+        trainer = trainer.withOptimizer(OptimizerSpec.adam(lr));
         return this;
     }
 
     public ExperimentBuilder batchSize(int batchSize) {
-        TrainerSpec t = trainer;
-        trainer =
-                new TrainerSpec(
-                        t.epochs(),
-                        batchSize,
-                        t.optimizer(),
-                        t.schedule(),
-                        t.clipNorm(),
-                        t.selectMetric(),
-                        t.patience(),
-                        t.checkpointEvery(),
-                        t.logEvery(),
-                        t.sampler(),
-                        t.evalBatchSize());
+        trainer = trainer.withBatchSize(batchSize);
         return this;
     }
 

@@ -100,4 +100,36 @@ public record TrainerSpec(
                 sampler,
                 evalBatchSize);
     }
+
+    /** The same settings with another optimiser. */
+    public TrainerSpec withOptimizer(OptimizerSpec o) {
+        return new TrainerSpec(
+                epochs,
+                batchSize,
+                o,
+                schedule,
+                clipNorm,
+                selectMetric,
+                patience,
+                checkpointEvery,
+                logEvery,
+                sampler,
+                evalBatchSize);
+    }
+
+    /** The same settings with another batch size. */
+    public TrainerSpec withBatchSize(int b) {
+        return new TrainerSpec(
+                epochs,
+                b,
+                optimizer,
+                schedule,
+                clipNorm,
+                selectMetric,
+                patience,
+                checkpointEvery,
+                logEvery,
+                sampler,
+                evalBatchSize);
+    }
 }
