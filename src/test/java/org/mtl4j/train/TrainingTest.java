@@ -103,14 +103,31 @@ class TrainingTest {
     void everyBalancerTrainsSingleAndMultiInput() {
         for (String method : List.of("ew", "uw", "dwa", "rlw", "pcgrad", "mgda")) {
             for (boolean multi : List.of(false, true)) {
-                RunResult r =
-                        small(1, method, multi)
-                                .train(tmp.resolve(method + multi), Listeners.none());
+                List<double[]> trainLoss = new ArrayList<>();
+                TrainingListener epochs =
+                        new TrainingListener() {
+                            @Override
+                            public void onEpoch(Epoch e) {
+                                trainLoss.add(e.trainLosses());
+                            }
+                        };
+                RunResult r = small(1, method, multi).train(tmp.resolve(method + multi), epochs);
+                String what = method + " multi=" + multi;
                 double mse = r.metrics().get("a").get("mse");
-                assertTrue(
-                        Double.isFinite(mse) && mse > 0,
-                        method + " multi=" + multi + ": mse " + mse);
-                assertEquals(3, r.epochsRun());
+                assertTrue(Double.isFinite(mse) && mse > 0, what + ": mse " + mse);
+                assertEquals(3, trainLoss.size());
+                // every task's mean training loss fell from the first epoch to the last
+                for (int t = 0; t < 2; t++) {
+                    assertTrue(
+                            trainLoss.get(2)[t] < trainLoss.get(0)[t],
+                            what
+                                    + " task "
+                                    + t
+                                    + ": "
+                                    + trainLoss.get(0)[t]
+                                    + " -> "
+                                    + trainLoss.get(2)[t]);
+                }
             }
         }
     }
