@@ -83,6 +83,163 @@ class StepRunnerTest {
         }
     }
 
+    /**
+     * MGDA in representation mode: the min-norm weights c of the gradients w.r.t. the shared
+     * representation, then one backward through the encoder. The shared parameters must move by
+     * minus the gradient of Σ c_t L_t, and each head by minus the gradient of its own loss.
+     */
+    @Test
+    void mgdaRepresentationStepEqualsGradientOfWeightedLoss() {
+        Engines.start(1, 9);
+        List<Task> tasks =
+                List.of(
+                        Task.of("a", new TaskType.Regression(1)),
+                        Task.of("b", new TaskType.Regression(1)),
+                        Task.of("c", new TaskType.Regression(1)));
+        try (NDManager base = NDManager.newBaseManager()) {
+            MultiTaskModel model =
+                    new MultiTaskModel(
+                            new ModelSpec(6, List.of(), 2, MlpSpec.of(5), MlpSpec.of(3)), tasks);
+            model.initialize(base);
+            Dataset d =
+                    SyntheticMmoe.generate(
+                            new SyntheticMmoe.Spec(3, 0.2, 16, 6, 2, 1, 0.01, false), 5);
+            double[][] repGrads = new double[3][];
+            for (int t = 0; t < 3; t++) {
+                repGrads[t] = representationGradient(model, base, d, tasks, t);
+            }
+            double[][] gram = new double[3][3];
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    gram[i][j] = dot(repGrads[i], repGrads[j]);
+                }
+            }
+            double[] c = org.mtl4j.balance.solver.MinNormSolver.solve(gram).weights();
+            assertTrue(
+                    c[0] > 0.01 && c[0] < 0.99,
+                    "a non-trivial combination: c = " + java.util.Arrays.toString(c));
+            double[] expectedShared =
+                    weightedLossGradient(model, base, d, tasks, c, model.sharedParameters());
+            double[] expectedHead0 =
+                    weightedLossGradient(
+                            model, base, d, tasks, new double[] {1, 0, 0}, model.taskParameters(0));
+            double[] before = flatten(model.sharedParameters());
+            double[] head0 = flatten(model.taskParameters(0));
+            try (ParamOptimizer opt = new ParamOptimizer(SGD, base)) {
+                var mgda =
+                        BalancerRegistry.create(
+                                "mgda", Options.of("t", Map.of("mode", "representation")));
+                mgda.init(3, 1);
+                new StepRunner(model, mgda, opt, 0, List.of()).run(base, d, 1.0, 0);
+            }
+            assertClose(expectedShared, diff(before, flatten(model.sharedParameters())), "shared");
+            assertClose(expectedHead0, diff(head0, flatten(model.taskParameters(0))), "head a");
+        }
+    }
+
+    private static double[] representationGradient(
+            MultiTaskModel model, NDManager base, Dataset d, List<Task> tasks, int t) {
+        try (NDManager s = base.newSubManager()) {
+            BatchArrays b = BatchArrays.of(s, d);
+            Autograd.setRecording(true);
+            NDArray zd;
+            try {
+                ParameterStore ps = new ParameterStore(s, false);
+                NDArray z = model.encode(ps, b.inputs, true);
+                zd = z.stopGradient();
+                zd.setRequiresGradient(true);
+                NDArray out = model.head(t, ps, zd, true);
+                Autograd.backward(
+                        Losses.masked(tasks.get(t), out, b.labels[t], b.masks[t], b.observed[t]),
+                        false);
+            } finally {
+                Autograd.setRecording(false);
+            }
+            NDArray g = zd.getGradient();
+            g.attach(s);
+            double[] out = toDouble(g.toFloatArray());
+            zeroAll(model);
+            return out;
+        }
+    }
+
+    private static double[] weightedLossGradient(
+            MultiTaskModel model,
+            NDManager base,
+            Dataset d,
+            List<Task> tasks,
+            double[] c,
+            List<Parameter> of) {
+        try (NDManager s = base.newSubManager()) {
+            BatchArrays b = BatchArrays.of(s, d);
+            Autograd.setRecording(true);
+            try {
+                NDList y = model.forward(new ParameterStore(s, false), b.inputs, true);
+                NDArray total = null;
+                for (int t = 0; t < tasks.size(); t++) {
+                    NDArray l =
+                            Losses.masked(
+                                            tasks.get(t),
+                                            y.get(t),
+                                            b.labels[t],
+                                            b.masks[t],
+                                            b.observed[t])
+                                    .mul(Scalars.of(y.get(t), c[t]));
+                    total = total == null ? l : total.add(l);
+                }
+                Autograd.backward(total, false);
+            } finally {
+                Autograd.setRecording(false);
+            }
+            List<double[]> parts = new ArrayList<>();
+            int n = 0;
+            for (Parameter p : of) {
+                NDArray g = p.getArray().getGradient();
+                g.attach(s);
+                parts.add(toDouble(g.toFloatArray()));
+                n += parts.get(parts.size() - 1).length;
+            }
+            zeroAll(model);
+            return concat(parts, n);
+        }
+    }
+
+    private static void zeroAll(MultiTaskModel model) {
+        for (var p : model.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                Autograd.zeroGrad(p.getValue().getArray());
+            }
+        }
+    }
+
+    private static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    private static double[] diff(double[] before, double[] after) {
+        double[] d = new double[before.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = before[i] - after[i];
+        }
+        return d;
+    }
+
+    private static void assertClose(double[] expected, double[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        double scale = 0;
+        double err = 0;
+        for (int i = 0; i < expected.length; i++) {
+            scale = Math.max(scale, Math.abs(expected[i]));
+            err = Math.max(err, Math.abs(expected[i] - actual[i]));
+        }
+        assertTrue(scale > 1e-4, what + ": non-trivial gradient");
+        assertEquals(0, err, 1e-5 * Math.max(1, scale), what);
+    }
+
     private static org.mtl4j.data.TaskLabels flippedBinary(org.mtl4j.data.TaskLabels l) {
         float[] v = l.values().clone();
         for (int i = 0; i < v.length; i++) {
