@@ -19,7 +19,7 @@ final class MethodsCommand implements Callable<Integer> {
         for (BalancerRegistry.Entry e : BalancerRegistry.entries()) {
             rows.add(new String[] {e.name(), e.modes(), e.hyperParameters(), e.description()});
         }
-        System.out.print(Tables.render(rows));
+        System.out.print(Tables.render(rows, 4));
         System.out.println(
                 "\nUse in a config as  balancer: NAME  or  balancer: {method: NAME, option: value}.");
         return 0;

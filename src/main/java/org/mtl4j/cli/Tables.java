@@ -70,6 +70,11 @@ final class Tables {
     }
 
     static String render(List<String[]> rows) {
+        return render(rows, 2);
+    }
+
+    /** Renders with the first {@code leftColumns} columns left-aligned, the rest right-aligned. */
+    static String render(List<String[]> rows, int leftColumns) {
         int cols = rows.get(0).length;
         int[] w = new int[cols];
         for (String[] r : rows) {
@@ -81,7 +86,7 @@ final class Tables {
         for (int k = 0; k < rows.size(); k++) {
             String[] r = rows.get(k);
             for (int i = 0; i < cols; i++) {
-                String cell = i < 2 ? pad(r[i], w[i]) : lpad(r[i], w[i]);
+                String cell = i < leftColumns ? pad(r[i], w[i]) : lpad(r[i], w[i]);
                 b.append(cell).append(i < cols - 1 ? "  " : "");
             }
             b.append('\n');

@@ -289,7 +289,7 @@ public final class ConfigLoader {
                             + ": missing type; use binary, multiclass, multilabel"
                             + " or regression");
         }
-        switch (type) {
+        switch (type.toLowerCase(java.util.Locale.ROOT)) {
             case "binary":
                 return new TaskType.Binary();
             case "multiclass":
@@ -336,7 +336,7 @@ public final class ConfigLoader {
             return dflt;
         }
         String type = o.getString("type", "mlp");
-        if (!type.equals("mlp")) {
+        if (!type.equalsIgnoreCase("mlp")) {
             throw new Mtl4jException(
                     o.at("type") + ": unknown encoder \"" + type + "\"; available: mlp");
         }
@@ -471,7 +471,7 @@ public final class ConfigLoader {
                         ? s.getString("type", "round_robin")
                         : o.getString("sampler", "round_robin");
         SamplerSpec.Kind kind =
-                switch (type) {
+                switch (type.toLowerCase(java.util.Locale.ROOT)) {
                     case "round_robin" -> SamplerSpec.Kind.ROUND_ROBIN;
                     case "proportional" -> SamplerSpec.Kind.PROPORTIONAL;
                     case "temperature" -> SamplerSpec.Kind.TEMPERATURE;

@@ -36,7 +36,7 @@ public record ScheduleSpec(
             throw new IllegalArgumentException(
                     "step schedule needs step_every >= 1, got " + stepEvery);
         }
-        if (!(gamma > 0 && gamma <= 1)) {
+        if (kind == Kind.STEP && !(gamma > 0 && gamma <= 1)) {
             throw new IllegalArgumentException("gamma must be in (0, 1], got " + gamma);
         }
         if (!(minFactor >= 0 && minFactor <= 1)) {
