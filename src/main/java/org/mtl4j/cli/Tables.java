@@ -89,6 +89,11 @@ final class Tables {
                 String cell = i < leftColumns ? pad(r[i], w[i]) : lpad(r[i], w[i]);
                 b.append(cell).append(i < cols - 1 ? "  " : "");
             }
+            int end = b.length();
+            while (end > 0 && b.charAt(end - 1) == ' ') {
+                end--;
+            }
+            b.setLength(end);
             b.append('\n');
             if (k == 0) {
                 int total = 0;
