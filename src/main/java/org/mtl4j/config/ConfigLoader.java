@@ -417,6 +417,7 @@ public final class ConfigLoader {
         }
         Options p = opt != null ? opt : Options.of(o.where(), Map.of());
         double wdDefault = kind == OptimizerSpec.Kind.ADAMW ? 0.01 : 0;
+        boolean adam = kind != OptimizerSpec.Kind.SGD;
         OptimizerSpec spec =
                 guard(
                         p,
@@ -425,12 +426,12 @@ public final class ConfigLoader {
                                         kind,
                                         p.getDouble("lr", lr),
                                         p.getDouble("weight_decay", wdDefault),
-                                        p.getDouble("beta1", 0.9),
-                                        p.getDouble("beta2", 0.999),
-                                        p.getDouble("eps", 1e-8),
-                                        p.getDouble(
-                                                "momentum",
-                                                kind == OptimizerSpec.Kind.SGD ? 0.9 : 0)));
+                                        // options of other optimisers are not read, so giving
+                                        // them is reported as an unknown option
+                                        adam ? p.getDouble("beta1", 0.9) : 0.9,
+                                        adam ? p.getDouble("beta2", 0.999) : 0.999,
+                                        adam ? p.getDouble("eps", 1e-8) : 1e-8,
+                                        adam ? 0 : p.getDouble("momentum", 0.9)));
         p.finish();
         return spec;
     }
@@ -449,6 +450,7 @@ public final class ConfigLoader {
                             + "\"; use constant, step or cosine");
         }
         Options p = s != null ? s : Options.of(o.where(), Map.of());
+        boolean step = kind == ScheduleSpec.Kind.STEP;
         ScheduleSpec spec =
                 guard(
                         p,
@@ -456,9 +458,11 @@ public final class ConfigLoader {
                                 new ScheduleSpec(
                                         kind,
                                         p.getInt("warmup_steps", 0),
-                                        p.getInt("step_every", 1000),
-                                        p.getDouble("gamma", 0.1),
-                                        p.getDouble("min_factor", 0)));
+                                        step ? p.getInt("step_every", 1000) : 1000,
+                                        step ? p.getDouble("gamma", 0.1) : 0.1,
+                                        kind == ScheduleSpec.Kind.COSINE
+                                                ? p.getDouble("min_factor", 0)
+                                                : 0));
         p.finish();
         return spec;
     }
@@ -483,7 +487,15 @@ public final class ConfigLoader {
                                             + "\"; use round_robin, proportional or temperature");
                 };
         Options p = s != null ? s : Options.of(o.where(), Map.of());
-        SamplerSpec spec = guard(p, () -> new SamplerSpec(kind, p.getDouble("temperature", 2.0)));
+        SamplerSpec spec =
+                guard(
+                        p,
+                        () ->
+                                new SamplerSpec(
+                                        kind,
+                                        kind == SamplerSpec.Kind.TEMPERATURE
+                                                ? p.getDouble("temperature", 2.0)
+                                                : 2.0));
         p.finish();
         return spec;
     }

@@ -120,17 +120,25 @@ public final class ConfigWriter {
         opt.put("type", t.optimizer().kind().name().toLowerCase(java.util.Locale.ROOT));
         opt.put("lr", t.optimizer().learningRate());
         opt.put("weight_decay", t.optimizer().weightDecay());
-        opt.put("beta1", t.optimizer().beta1());
-        opt.put("beta2", t.optimizer().beta2());
-        opt.put("eps", t.optimizer().epsilon());
-        opt.put("momentum", t.optimizer().momentum());
+        if (t.optimizer().kind() == org.mtl4j.train.OptimizerSpec.Kind.SGD) {
+            opt.put("momentum", t.optimizer().momentum());
+        } else {
+            opt.put("beta1", t.optimizer().beta1());
+            opt.put("beta2", t.optimizer().beta2());
+            opt.put("eps", t.optimizer().epsilon());
+        }
         m.put("optimizer", opt);
         Map<String, Object> sch = new LinkedHashMap<>();
         sch.put("type", t.schedule().kind().name().toLowerCase(java.util.Locale.ROOT));
         sch.put("warmup_steps", t.schedule().warmupSteps());
-        sch.put("step_every", t.schedule().stepEvery());
-        sch.put("gamma", t.schedule().gamma());
-        sch.put("min_factor", t.schedule().minFactor());
+        switch (t.schedule().kind()) {
+            case STEP -> {
+                sch.put("step_every", t.schedule().stepEvery());
+                sch.put("gamma", t.schedule().gamma());
+            }
+            case COSINE -> sch.put("min_factor", t.schedule().minFactor());
+            default -> {}
+        }
         m.put("schedule", sch);
         m.put("clip_norm", t.clipNorm());
         m.put("select", t.selectMetric());
@@ -139,7 +147,9 @@ public final class ConfigWriter {
         m.put("log_every", t.logEvery());
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("type", t.sampler().kind().name().toLowerCase(java.util.Locale.ROOT));
-        s.put("temperature", t.sampler().temperature());
+        if (t.sampler().kind() == org.mtl4j.train.SamplerSpec.Kind.TEMPERATURE) {
+            s.put("temperature", t.sampler().temperature());
+        }
         m.put("sampler", s);
         m.put("eval_batch_size", t.evalBatchSize());
         return m;

@@ -32,7 +32,7 @@ public record SamplerSpec(Kind kind, double temperature) {
     }
 
     public static SamplerSpec roundRobin() {
-        return new SamplerSpec(Kind.ROUND_ROBIN, 1);
+        return new SamplerSpec(Kind.ROUND_ROBIN, 2.0);
     }
 
     /** Rows of each task in one step of {@code batchSize} rows. */

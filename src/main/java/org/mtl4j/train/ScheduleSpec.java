@@ -45,7 +45,7 @@ public record ScheduleSpec(
     }
 
     public static ScheduleSpec constant() {
-        return new ScheduleSpec(Kind.CONSTANT, 0, 1, 1, 0);
+        return new ScheduleSpec(Kind.CONSTANT, 0, 1000, 0.1, 0);
     }
 
     /** The factor for step {@code step} (0-based) of {@code totalSteps}. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringReader;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mtl4j.Mtl4jException;
 import org.mtl4j.task.LossKind;
@@ -89,6 +90,12 @@ class ConfigLoaderTest {
         assertTrue(e.contains("1 weights") && e.contains("2 tasks"), e);
         e = error(BASE + "balancer: {method: dwa, temprature: 2}\n");
         assertTrue(e.contains("unknown option \"temprature\"") && e.contains("line 11"), e);
+        e = error(BASE + "trainer: {optimizer: {type: adam, momentum: 0.9}}\n");
+        assertTrue(e.contains("unknown option \"momentum\""), e);
+        e = error(BASE + "trainer: {sampler: {type: round_robin, temperature: 3}}\n");
+        assertTrue(e.contains("unknown option \"temperature\""), e);
+        e = error(BASE + "trainer: {schedule: {type: cosine, gamma: 0.5}}\n");
+        assertTrue(e.contains("unknown option \"gamma\""), e);
         e = error(BASE.replace("type: binary", "type: multiclass"));
         assertTrue(e.contains("needs classes"), e);
         e = error("name: t\ntasks: []\ndata: {train: x.csv, numeric: [a]}\n");
@@ -101,12 +108,21 @@ class ConfigLoaderTest {
 
     @Test
     void resolvedConfigReadsBackToTheSameExperiment() {
-        ExperimentConfig c = load(BASE + "balancer: {method: pcgrad, mode: representation}\n");
-        String yaml = ConfigWriter.toYaml(c);
-        ExperimentConfig again =
-                ConfigLoader.fromOptions(
-                        YamlReader.parse("resolved.yaml", new StringReader(yaml)),
-                        Path.of("/elsewhere"));
-        assertEquals(c, again);
+        for (String extra :
+                List.of(
+                        "balancer: {method: pcgrad, mode: representation}\n",
+                        "trainer: {optimizer: {type: sgd, momentum: 0.5}, schedule: {type: step,"
+                                + " step_every: 7, gamma: 0.5}, sampler: {type: temperature,"
+                                + " temperature: 3}}\n",
+                        "trainer: {schedule: {type: cosine, min_factor: 0.2}}\n",
+                        "")) {
+            ExperimentConfig c = load(BASE + extra);
+            String yaml = ConfigWriter.toYaml(c);
+            ExperimentConfig again =
+                    ConfigLoader.fromOptions(
+                            YamlReader.parse("resolved.yaml", new StringReader(yaml)),
+                            Path.of("/elsewhere"));
+            assertEquals(c, again, extra);
+        }
     }
 }
