@@ -48,7 +48,7 @@ import org.mtl4j.train.TrainingListener;
  *     .balancer("pcgrad")
  *     .epochs(10)
  *     .build();
- * RunResult r = exp.train(Path.of("runs/demo"));
+ * RunResult r = exp.train(Path.of("runs/demo"), Listeners.none());
  * }</pre>
  */
 public final class Experiment {
@@ -108,7 +108,15 @@ public final class Experiment {
         try (NDManager base = NDManager.newBaseManager();
                 RunRecorder recorder = new RunRecorder(runDir, description)) {
             MultiTaskModel model = new MultiTaskModel(spec, tasks);
-            model.initialize(base);
+            try {
+                model.initialize(base);
+            } catch (ai.djl.engine.EngineException | OutOfMemoryError e) {
+                throw new Mtl4jException(
+                        "cannot create the model ("
+                                + e.getMessage()
+                                + "); make model.encoder.hidden / model.head.hidden smaller",
+                        e);
+            }
             Trainer.Result r =
                     new Trainer(config.trainer(), balancer)
                             .fit(
@@ -253,6 +261,18 @@ public final class Experiment {
 
     private static void prepare(Path runDir) {
         try {
+            if (Files.exists(runDir) && !Files.isDirectory(runDir)) {
+                throw new Mtl4jException(
+                        runDir + ": exists and is not a directory; choose another with --out");
+            }
+            if (Files.isDirectory(runDir)
+                    && !Files.exists(runDir.resolve("manifest.json"))
+                    && !isEmpty(runDir)) {
+                throw new Mtl4jException(
+                        runDir
+                                + ": not empty and not an mtl4j run directory (no manifest.json);"
+                                + " nothing was changed; choose a new or empty directory with --out");
+            }
             Files.createDirectories(runDir);
             if (!Files.isWritable(runDir)) {
                 throw new Mtl4jException(
@@ -266,10 +286,18 @@ public final class Experiment {
             throw new Mtl4jException(
                     "cannot create run directory "
                             + runDir
+                            + " ("
+                            + e.getClass().getSimpleName()
                             + ": "
                             + e.getMessage()
-                            + "; choose another with --out",
+                            + "); choose another with --out",
                     e);
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.findAny().isEmpty();
         }
     }
 

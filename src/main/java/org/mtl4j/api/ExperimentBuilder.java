@@ -119,19 +119,27 @@ public final class ExperimentBuilder {
     }
 
     public ExperimentBuilder epochs(int epochs) {
-        trainer = trainer.withEpochs(epochs);
+        trainer = checked(() -> trainer.withEpochs(epochs));
         return this;
     }
 
     /** Adam at the given learning rate, keeping the other trainer settings. */
     public ExperimentBuilder learningRate(double lr) {
-        trainer = trainer.withOptimizer(OptimizerSpec.adam(lr));
+        trainer = checked(() -> trainer.withOptimizer(OptimizerSpec.adam(lr)));
         return this;
     }
 
     public ExperimentBuilder batchSize(int batchSize) {
-        trainer = trainer.withBatchSize(batchSize);
+        trainer = checked(() -> trainer.withBatchSize(batchSize));
         return this;
+    }
+
+    private <T> T checked(java.util.function.Supplier<T> f) {
+        try {
+            return f.get();
+        } catch (IllegalArgumentException e) {
+            throw new Mtl4jException("experiment \"" + name + "\": " + e.getMessage(), e);
+        }
     }
 
     /** Validates everything (including the balancer's options) and builds the experiment. */

@@ -47,7 +47,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int threads = common.threads == null ? 0 : common.threads;
+        int threads = common.threads();
         Experiment exp = DemoCommand.experiment("ew", 1, 7, threads);
         ExperimentConfig c = exp.config();
         TrainingData data = exp.loadData();

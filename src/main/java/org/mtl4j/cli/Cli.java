@@ -20,6 +20,6 @@ final class Cli {
                 c.balancer(),
                 c.balancerOptions(),
                 c.trainer(),
-                common.threads);
+                common.threads());
     }
 }

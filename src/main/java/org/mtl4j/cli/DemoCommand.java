@@ -38,8 +38,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Experiment exp =
-                experiment(balancer, epochs, seed, common.threads == null ? 0 : common.threads);
+        Experiment exp = experiment(balancer, epochs, seed, common.threads());
         System.out.println(
                 "mtl4j demo: 3 tasks on synthetic data with task correlation 0.9"
                         + " (Ma et al., KDD 2018), 1,200 training rows");

@@ -44,7 +44,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Predictor p = Predictor.load(run, common.threads == null ? 0 : common.threads)) {
+        try (Predictor p = Predictor.load(run, common.threads())) {
             Dataset ds;
             String on;
             if (data != null) {

@@ -37,6 +37,27 @@ public final class Main implements Callable<Integer> {
                 names = "--threads",
                 description = "Engine threads (default: the config's, else one per core).")
         Integer threads;
+
+        /** The --threads value checked (0 when absent); warns when above the core count. */
+        int threads() {
+            if (threads == null) {
+                return 0;
+            }
+            if (threads < 0 || threads > 1024) {
+                throw new Mtl4jException(
+                        "--threads " + threads + ": use 1 to 1024 (0 or absent: one per core)");
+            }
+            int cores = Runtime.getRuntime().availableProcessors();
+            if (threads > cores) {
+                System.err.println(
+                        "warning: --threads "
+                                + threads
+                                + " is more than the "
+                                + cores
+                                + " cores here; training will be slower, not faster");
+            }
+            return threads;
+        }
     }
 
     @Override

@@ -1,7 +1,9 @@
 package org.mtl4j.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.mtl4j.Mtl4jException;
 import org.mtl4j.data.CsvTable;
 import org.mtl4j.run.Predictor;
 import picocli.CommandLine.Command;
@@ -40,8 +42,12 @@ final class PredictCommand implements Callable<Integer> {
     Path output;
 
     @Override
-    public Integer call() {
-        try (Predictor p = Predictor.load(run, common.threads == null ? 0 : common.threads)) {
+    public Integer call() throws java.io.IOException {
+        if (Files.exists(output) && Files.isSameFile(input, output)) {
+            throw new Mtl4jException(
+                    output + ": is the input file; write the predictions to another file");
+        }
+        try (Predictor p = Predictor.load(run, common.threads())) {
             CsvTable in = CsvTable.read(input);
             p.writeCsv(in, output);
             System.out.printf(

@@ -31,6 +31,17 @@ public record ExperimentConfig(
         Objects.requireNonNull(trainer, "trainer");
         tasks = List.copyOf(tasks);
         balancerOptions = Map.copyOf(balancerOptions);
+        if (threads < 0 || threads > 1024) {
+            throw new IllegalArgumentException(
+                    "threads must be between 0 (engine default) and 1024, got " + threads);
+        }
+        if ((model.encoder().norm() == org.mtl4j.model.Norm.BATCH
+                        || model.head().norm() == org.mtl4j.model.Norm.BATCH)
+                && trainer.batchSize() < 2) {
+            throw new IllegalArgumentException(
+                    "batch normalisation needs at least 2 rows per batch; raise trainer.batch_size"
+                            + " or use norm: layer");
+        }
         if (tasks.isEmpty()) {
             throw new IllegalArgumentException("an experiment needs at least one task");
         }

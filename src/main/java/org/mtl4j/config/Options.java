@@ -97,8 +97,11 @@ public final class Options {
         if (v == null) {
             return dflt;
         }
-        if (v instanceof Map || v instanceof List) {
-            throw new Mtl4jException(at(key) + ": expected a single value, got " + v);
+        if (v instanceof Map || v instanceof Options) {
+            throw new Mtl4jException(at(key) + ": expected a single value, got a mapping");
+        }
+        if (v instanceof List) {
+            throw new Mtl4jException(at(key) + ": expected a single value, got a list " + v);
         }
         return String.valueOf(v);
     }
@@ -214,5 +217,11 @@ public final class Options {
                                 + new TreeSet<>(read));
             }
         }
+    }
+
+    /** How a nested mapping reads inside an error message. */
+    @Override
+    public String toString() {
+        return "a mapping " + values.keySet();
     }
 }

@@ -105,14 +105,7 @@ final class StepRunner {
                     present[i] = true;
                     if (!Double.isFinite(lossValues[i])) {
                         throw new Mtl4jException(
-                                "task \""
-                                        + tasks.get(i).name()
-                                        + "\": loss is "
-                                        + lossValues[i]
-                                        + " at step "
-                                        + globalStep
-                                        + "; lower the learning rate, enable clip_norm, or check the"
-                                        + " labels and feature scales");
+                                nonFinite(tasks.get(i).name(), lossValues[i], globalStep, lr));
                     }
                 }
                 if (balancer instanceof LossWeighting lw) {
@@ -146,6 +139,21 @@ final class StepRunner {
             applyUpdate(s, present, override, lr);
             return new Result(lossValues, weights, b.rows);
         }
+    }
+
+    private String nonFinite(String task, double loss, long globalStep, double lr) {
+        String where = "task \"" + task + "\": loss is " + loss + " at step " + (globalStep + 1);
+        if (globalStep == 0) {
+            return where
+                    + ", before any update: the labels or features hold values too large for"
+                    + " the loss (check their scales and units)";
+        }
+        return where
+                + " (learning rate "
+                + lr
+                + "): lower trainer.lr"
+                + (clipNorm > 0 ? "" : ", set trainer.clip_norm (e.g. 1.0)")
+                + ", or check the label and feature scales";
     }
 
     private double[] aggregate(
