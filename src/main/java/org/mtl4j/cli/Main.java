@@ -60,6 +60,11 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Show engine log messages and stack traces (also after the command).")
+    boolean verbose;
+
     @Override
     public Integer call() {
         CommandLine.usage(this, System.out);
