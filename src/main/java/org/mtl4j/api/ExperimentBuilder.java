@@ -13,6 +13,7 @@ import org.mtl4j.config.ModelConfig;
 import org.mtl4j.config.Options;
 import org.mtl4j.config.TaskConfig;
 import org.mtl4j.data.SyntheticMmoe;
+import org.mtl4j.model.EncoderSpec;
 import org.mtl4j.model.MlpSpec;
 import org.mtl4j.task.Task;
 import org.mtl4j.train.OptimizerSpec;
@@ -25,7 +26,7 @@ public final class ExperimentBuilder {
     private int threads;
     private DataConfig data;
     private final List<TaskConfig> tasks = new ArrayList<>();
-    private MlpSpec encoder = ModelConfig.defaults().encoder();
+    private EncoderSpec encoder = ModelConfig.defaults().encoder();
     private MlpSpec head = ModelConfig.defaults().head();
     private int embeddingDim = ModelConfig.defaults().embeddingDim();
     private String balancer = "ew";
@@ -87,7 +88,8 @@ public final class ExperimentBuilder {
         return this;
     }
 
-    public ExperimentBuilder encoder(MlpSpec encoder) {
+    /** The shared encoder: an {@link MlpSpec} or {@link org.mtl4j.model.LeNetSpec}. */
+    public ExperimentBuilder encoder(EncoderSpec encoder) {
         this.encoder = encoder;
         return this;
     }

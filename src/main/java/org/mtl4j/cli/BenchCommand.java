@@ -75,7 +75,7 @@ final class BenchCommand implements Callable<Integer> {
         out.put(
                 "problem",
                 "demo: 3 tasks, 100 features, encoder "
-                        + c.model().encoder().hidden()
+                        + c.model().encoder()
                         + ", heads "
                         + c.model().head().hidden());
         out.put("batch_size", batchSize);

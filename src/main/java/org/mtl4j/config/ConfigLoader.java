@@ -117,6 +117,31 @@ public final class ConfigLoader {
     private static DataConfig data(Options d, Path base, List<TaskConfig> tasks) {
         double val = d.getDouble("validation_fraction", 0.1);
         double test = d.getDouble("test_fraction", 0.1);
+        Options images = d.getSection("images");
+        if (images != null) {
+            DataConfig.Images im =
+                    new DataConfig.Images(
+                            images.getString("kind", "multi_fashion"),
+                            pathOr(
+                                    images,
+                                    "dir",
+                                    base,
+                                    Path.of("/usr/share/datasets/fashion-mnist")),
+                            images.getInt("train_limit", 0),
+                            images.getInt("test_limit", 0),
+                            images.has("cache")
+                                    ? pathOr(images, "cache", base, null)
+                                    : Path.of("runs", "cache").toAbsolutePath(),
+                            val);
+            images.getString("cache", null);
+            if (im.trainLimit() < 0 || im.testLimit() < 0) {
+                throw new Mtl4jException(images.where() + ": train_limit/test_limit must be >= 0");
+            }
+            images.finish();
+            d.getDouble("test_fraction", 0); // the test set is the t10k files
+            d.finish();
+            return im;
+        }
         Options syn = d.getSection("synthetic");
         DataConfig out;
         if (syn != null) {
@@ -324,11 +349,34 @@ public final class ConfigLoader {
             return ModelConfig.defaults();
         }
         ModelConfig d = ModelConfig.defaults();
-        MlpSpec enc = mlp(m.getSection("encoder"), d.encoder());
+        Options encOptions = m.getSection("encoder");
+        org.mtl4j.model.EncoderSpec enc =
+                encOptions != null && encOptions.getString("type", "mlp").equalsIgnoreCase("lenet")
+                        ? lenet(encOptions)
+                        : mlp(encOptions, (MlpSpec) d.encoder());
         MlpSpec head = mlp(m.getSection("head"), d.head());
         int emb = m.getInt("embedding_dim", d.embeddingDim());
         m.finish();
         return guard(m, () -> new ModelConfig(enc, head, emb));
+    }
+
+    /** {@code type: lenet}, optional {@code channels: [c1, c2]} and {@code hidden: H}. */
+    private static org.mtl4j.model.LeNetSpec lenet(Options o) {
+        org.mtl4j.model.LeNetSpec d = org.mtl4j.model.LeNetSpec.standard();
+        List<Double> ch = o.getDoubleList("channels");
+        if (ch != null && (ch.size() != 2 || ch.stream().anyMatch(c -> c != Math.rint(c)))) {
+            throw new Mtl4jException(
+                    o.at("channels") + ": give two integer channel counts, e.g. [10, 20]");
+        }
+        int hidden = o.getInt("hidden", d.hidden());
+        o.finish();
+        return guard(
+                o,
+                () ->
+                        new org.mtl4j.model.LeNetSpec(
+                                ch == null ? d.channels1() : ch.get(0).intValue(),
+                                ch == null ? d.channels2() : ch.get(1).intValue(),
+                                hidden));
     }
 
     private static MlpSpec mlp(Options o, MlpSpec dflt) {
@@ -338,7 +386,10 @@ public final class ConfigLoader {
         String type = o.getString("type", "mlp");
         if (!type.equalsIgnoreCase("mlp")) {
             throw new Mtl4jException(
-                    o.at("type") + ": unknown encoder \"" + type + "\"; available: mlp");
+                    o.at("type")
+                            + ": unknown type \""
+                            + type
+                            + "\"; available: mlp (and lenet for the encoder)");
         }
         List<Object> hidden = o.getList("hidden");
         List<Integer> widths = new ArrayList<>();
@@ -498,6 +549,11 @@ public final class ConfigLoader {
                                                 : 2.0));
         p.finish();
         return spec;
+    }
+
+    private static Path pathOr(Options o, String key, Path base, Path dflt) {
+        Path p = path(o, key, base);
+        return p == null ? dflt : p;
     }
 
     private static Path path(Options o, String key, Path base) {

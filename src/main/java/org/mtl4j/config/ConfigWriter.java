@@ -40,7 +40,7 @@ public final class ConfigWriter {
         }
         m.put("tasks", tasks);
         Map<String, Object> model = new LinkedHashMap<>();
-        model.put("encoder", mlp(c.model().encoder()));
+        model.put("encoder", encoder(c.model().encoder()));
         model.put("head", mlp(c.model().head()));
         model.put("embedding_dim", c.model().embeddingDim());
         m.put("model", model);
@@ -54,6 +54,17 @@ public final class ConfigWriter {
 
     private static Map<String, Object> data(DataConfig d) {
         Map<String, Object> m = new LinkedHashMap<>();
+        if (d instanceof DataConfig.Images im) {
+            Map<String, Object> i = new LinkedHashMap<>();
+            i.put("kind", im.kind());
+            i.put("dir", im.dir().toString());
+            i.put("train_limit", im.trainLimit());
+            i.put("test_limit", im.testLimit());
+            i.put("cache", im.cacheDir().toString());
+            m.put("images", i);
+            m.put("validation_fraction", im.validationFraction());
+            return m;
+        }
         if (d instanceof DataConfig.Synthetic s) {
             SyntheticMmoe.Spec p = s.spec();
             Map<String, Object> syn = new LinkedHashMap<>();
@@ -101,6 +112,17 @@ public final class ConfigWriter {
         putPath(m, "validation", tc.validation());
         putPath(m, "test", tc.test());
         return m;
+    }
+
+    private static Map<String, Object> encoder(org.mtl4j.model.EncoderSpec e) {
+        if (e instanceof org.mtl4j.model.LeNetSpec l) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "lenet");
+            m.put("channels", List.of(l.channels1(), l.channels2()));
+            m.put("hidden", l.hidden());
+            return m;
+        }
+        return mlp((MlpSpec) e);
     }
 
     private static Map<String, Object> mlp(MlpSpec s) {

@@ -37,4 +37,23 @@ public sealed interface DataConfig {
             categorical = List.copyOf(categorical);
         }
     }
+
+    /**
+     * Two-object images built from an MNIST-format (IDX) directory: {@code multi_fashion} pairs
+     * Fashion-MNIST items as in Lin et al. 2019 (construction of Sener and Koltun 2018). Tasks: the
+     * class of the top-left item and of the bottom-right item. Training pairs come from the train
+     * files (validation split off by fraction), test pairs from the t10k files.
+     *
+     * @param trainLimit use only the first N training images (0 = all)
+     * @param testLimit use only the first N test images (0 = all)
+     * @param cacheDir where built pairs are cached
+     */
+    record Images(
+            String kind,
+            Path dir,
+            int trainLimit,
+            int testLimit,
+            Path cacheDir,
+            double validationFraction)
+            implements DataConfig {}
 }

@@ -35,8 +35,7 @@ public record ExperimentConfig(
             throw new IllegalArgumentException(
                     "threads must be between 0 (engine default) and 1024, got " + threads);
         }
-        if ((model.encoder().norm() == org.mtl4j.model.Norm.BATCH
-                        || model.head().norm() == org.mtl4j.model.Norm.BATCH)
+        if ((model.encoder().usesBatchNorm() || model.head().usesBatchNorm())
                 && trainer.batchSize() < 2) {
             throw new IllegalArgumentException(
                     "batch normalisation needs at least 2 rows per batch; raise trainer.batch_size"

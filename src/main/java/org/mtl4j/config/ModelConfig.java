@@ -1,12 +1,13 @@
 package org.mtl4j.config;
 
+import org.mtl4j.model.EncoderSpec;
 import org.mtl4j.model.MlpSpec;
 
 /**
  * Architecture settings that do not depend on the data: the shared encoder, the head layers and the
  * width of categorical embeddings.
  */
-public record ModelConfig(MlpSpec encoder, MlpSpec head, int embeddingDim) {
+public record ModelConfig(EncoderSpec encoder, MlpSpec head, int embeddingDim) {
     public ModelConfig {
         if (embeddingDim < 1) {
             throw new IllegalArgumentException(

@@ -18,6 +18,9 @@ public final class DataLoader {
         if (config instanceof DataConfig.Synthetic s) {
             return synthetic(s, tasks, seed);
         }
+        if (config instanceof DataConfig.Images im) {
+            return ImageData.load(im, tasks, seed);
+        }
         return csv((DataConfig.Csv) config, tasks, seed);
     }
 

@@ -17,7 +17,8 @@ import java.util.Objects;
  *
  * <p>Input (B, in); output (B, hidden.last), or (B, in) unchanged when {@code hidden} is empty.
  */
-public record MlpSpec(List<Integer> hidden, Activation activation, double dropout, Norm norm) {
+public record MlpSpec(List<Integer> hidden, Activation activation, double dropout, Norm norm)
+        implements EncoderSpec {
 
     public MlpSpec {
         hidden = List.copyOf(Objects.requireNonNull(hidden, "hidden"));
@@ -41,6 +42,21 @@ public record MlpSpec(List<Integer> hidden, Activation activation, double dropou
     /** Width of the output for an input of width {@code in}. */
     public int outputWidth(int in) {
         return hidden.isEmpty() ? in : hidden.get(hidden.size() - 1);
+    }
+
+    @Override
+    public String typeName() {
+        return "mlp";
+    }
+
+    @Override
+    public Block buildEncoder() {
+        return build(0);
+    }
+
+    @Override
+    public boolean usesBatchNorm() {
+        return norm == Norm.BATCH;
     }
 
     /** Builds the layers; {@code finalLinear > 0} appends a plain Linear of that width. */

@@ -10,14 +10,14 @@ import java.util.Objects;
  * @param numericWidth number of numeric input features
  * @param vocabularySizes per categorical feature, ids including the unknown slot 0
  * @param embeddingDim width of each categorical embedding
- * @param encoder the shared MLP (hard parameter sharing, Caruana 1997)
+ * @param encoder the shared encoder (hard parameter sharing, Caruana 1997)
  * @param head hidden layers of each task's tower, before its final linear layer
  */
 public record ModelSpec(
         int numericWidth,
         List<Integer> vocabularySizes,
         int embeddingDim,
-        MlpSpec encoder,
+        EncoderSpec encoder,
         MlpSpec head) {
 
     public ModelSpec {
@@ -27,6 +27,17 @@ public record ModelSpec(
         if (numericWidth < 0 || embeddingDim < 1) {
             throw new IllegalArgumentException(
                     "numericWidth " + numericWidth + " / embeddingDim " + embeddingDim);
+        }
+        if (encoder instanceof LeNetSpec
+                && (numericWidth != LeNetSpec.SIDE * LeNetSpec.SIDE
+                        || !vocabularySizes.isEmpty())) {
+            throw new IllegalArgumentException(
+                    "the lenet encoder takes 28x28 images (784 numeric inputs, no categorical"
+                            + " features); the data has "
+                            + numericWidth
+                            + " numeric and "
+                            + vocabularySizes.size()
+                            + " categorical features");
         }
         if (numericWidth == 0 && vocabularySizes.isEmpty()) {
             throw new IllegalArgumentException("the model has no input feature");

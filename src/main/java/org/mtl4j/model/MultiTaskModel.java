@@ -43,7 +43,7 @@ public final class MultiTaskModel extends AbstractBlock {
                         "input",
                         new FeatureInput(
                                 spec.numericWidth(), spec.vocabularySizes(), spec.embeddingDim()));
-        shared = addChildBlock("shared", spec.encoder().build(0));
+        shared = addChildBlock("shared", spec.encoder().buildEncoder());
         for (Task t : tasks) {
             heads.add(addChildBlock("head_" + t.name(), spec.head().build(t.type().outputWidth())));
         }

@@ -110,7 +110,7 @@ public final class ModelFiles {
                         m.get("numeric_width").asInt(),
                         vocab,
                         m.get("embedding_dim").asInt(),
-                        mlp(m.get("encoder")),
+                        encoder(m.get("encoder")),
                         mlp(m.get("head")));
         Preprocessor pre = null;
         if (j.hasNonNull("preprocessor")) {
@@ -159,7 +159,7 @@ public final class ModelFiles {
         m.put("numeric_width", s.numericWidth());
         m.put("vocabulary_sizes", s.vocabularySizes());
         m.put("embedding_dim", s.embeddingDim());
-        m.put("encoder", mlpJson(s.encoder()));
+        m.put("encoder", encoderJson(s.encoder()));
         m.put("head", mlpJson(s.head()));
         j.put("model", m);
         j.put("preprocessor", d.preprocessor() == null ? null : d.preprocessor().state());
@@ -211,8 +211,30 @@ public final class ModelFiles {
                 null);
     }
 
+    private static Map<String, Object> encoderJson(org.mtl4j.model.EncoderSpec e) {
+        if (e instanceof org.mtl4j.model.LeNetSpec l) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "lenet");
+            m.put("channels", List.of(l.channels1(), l.channels2()));
+            m.put("hidden", l.hidden());
+            return m;
+        }
+        return mlpJson((MlpSpec) e);
+    }
+
+    private static org.mtl4j.model.EncoderSpec encoder(JsonNode n) {
+        if (n.path("type").asText("mlp").equals("lenet")) {
+            return new org.mtl4j.model.LeNetSpec(
+                    n.get("channels").get(0).asInt(),
+                    n.get("channels").get(1).asInt(),
+                    n.get("hidden").asInt());
+        }
+        return mlp(n);
+    }
+
     private static Map<String, Object> mlpJson(MlpSpec s) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "mlp");
         m.put("hidden", s.hidden());
         m.put("activation", s.activation().configName());
         m.put("dropout", s.dropout());

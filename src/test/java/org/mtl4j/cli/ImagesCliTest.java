@@ -1,0 +1,147 @@
+package org.mtl4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mtl4j.run.Json;
+
+/** Multi-Fashion style two-object images with the LeNet encoder, end to end on tiny IDX files. */
+class ImagesCliTest {
+    @TempDir Path dir;
+
+    private static void idx(Path file, int[] dims, byte[] data) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeShort(0);
+        out.writeByte(0x08);
+        out.writeByte(dims.length);
+        for (int d : dims) {
+            out.writeInt(d);
+        }
+        out.write(data);
+        try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(file))) {
+            gz.write(bytes.toByteArray());
+        }
+    }
+
+    /** Images whose brightness pattern depends on the label, so the tasks are learnable. */
+    private void writeSet(String part, int n, long seed) throws IOException {
+        Random r = new Random(seed);
+        byte[] px = new byte[n * 784];
+        byte[] labels = new byte[n];
+        for (int i = 0; i < n; i++) {
+            int label = r.nextInt(10);
+            labels[i] = (byte) label;
+            for (int row = 0; row < 28; row++) {
+                for (int col = 0; col < 28; col++) {
+                    boolean on = (row / 3 + col / 3 + label) % 10 < 4;
+                    px[i * 784 + row * 28 + col] =
+                            (byte) (on ? 200 + r.nextInt(55) : r.nextInt(30));
+                }
+            }
+        }
+        idx(dir.resolve(part + "-images-idx3-ubyte.gz"), new int[] {n, 28, 28}, px);
+        idx(dir.resolve(part + "-labels-idx1-ubyte.gz"), new int[] {n}, labels);
+    }
+
+    @Test
+    void lenetOnTwoObjectImagesTrainsEvaluatesAndReloads() throws IOException {
+        writeSet("train", 120, 1);
+        writeSet("t10k", 40, 2);
+        String yaml =
+                String.join(
+                        "\n",
+                        "name: mf",
+                        "threads: 1",
+                        "data:",
+                        "  images: {kind: multi_fashion, dir: "
+                                + dir
+                                + ", cache: "
+                                + dir.resolve("cache")
+                                + "}",
+                        "  validation_fraction: 0.25",
+                        "tasks:",
+                        "  - {name: left, type: multiclass, classes: 10}",
+                        "  - {name: right, type: multiclass, classes: 10}",
+                        "model: {encoder: {type: lenet, channels: [4, 8], hidden: 16}, head: {hidden: []}}",
+                        "balancer: {method: mgda, mode: representation}",
+                        "trainer: {epochs: 2, batch_size: 16}",
+                        "");
+        Path cfg = dir.resolve("mf.yaml");
+        Files.writeString(cfg, yaml);
+        Path run = dir.resolve("run");
+        CliTest.Result r = CliTest.cli("train", cfg.toString(), "--out", run.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode summary = Json.read(run.resolve("summary.json"));
+        assertEquals("test", summary.get("evaluated_on").asText());
+        double acc = summary.get("metrics").get("left").get("accuracy").asDouble();
+        assertTrue(acc >= 0 && acc <= 1);
+        JsonNode model = Json.read(run.resolve("model/model.json"));
+        assertEquals("lenet", model.get("model").get("encoder").get("type").asText());
+        try (var s = Files.list(dir.resolve("cache"))) {
+            assertEquals(2, s.count(), "train and test pairs cached");
+        }
+        CliTest.Result e = CliTest.cli("eval", run.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains(String.format(java.util.Locale.ROOT, "%.4f", acc)), e.out());
+        CliTest.Result again =
+                CliTest.cli(
+                        "train",
+                        run.resolve("config.yaml").toString(),
+                        "--out",
+                        dir.resolve("again").toString());
+        assertEquals(0, again.code(), again.err());
+        assertEquals(
+                summary.get("metrics"),
+                Json.read(dir.resolve("again/summary.json")).get("metrics"));
+    }
+
+    @Test
+    void clearErrorsForMissingFilesAndWrongTasks() throws IOException {
+        String base =
+                String.join(
+                        "\n",
+                        "name: mf",
+                        "data: {images: {kind: multi_fashion, dir: " + dir.resolve("none") + "}}",
+                        "tasks:",
+                        "  - {name: left, type: multiclass, classes: 10}",
+                        "  - {name: right, type: multiclass, classes: 10}",
+                        "model: {encoder: {type: lenet}}",
+                        "");
+        Path cfg = dir.resolve("bad.yaml");
+        Files.writeString(cfg, base);
+        CliTest.Result r =
+                CliTest.cli("train", cfg.toString(), "--out", dir.resolve("x").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("dataset-fashion-mnist"), r.err());
+        writeSet("train", 10, 1);
+        writeSet("t10k", 10, 2);
+        Files.writeString(
+                cfg,
+                base.replace(dir.resolve("none").toString(), dir.toString())
+                        .replace(
+                                "classes: 10}\n  - {name: right",
+                                "classes: 10}\n  - {name: rite, type: binary}\n  - {name: right"));
+        r = CliTest.cli("train", cfg.toString(), "--out", dir.resolve("y").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("exactly two tasks"), r.err());
+        Files.writeString(
+                cfg,
+                base.replace("model: {encoder: {type: lenet}}", "model: {encoder: {type: lenet}}\n")
+                        .replace("data: {images", "data: {numeric: [a], images"));
+        r = CliTest.cli("train", cfg.toString(), "--out", dir.resolve("z").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("unknown option \"numeric\""), r.err());
+    }
+}
