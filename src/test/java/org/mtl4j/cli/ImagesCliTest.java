@@ -108,6 +108,45 @@ class ImagesCliTest {
     }
 
     @Test
+    void fashionTasksLabelClassGroupAndFootwear() throws IOException {
+        writeSet("train", 200, 3);
+        writeSet("t10k", 50, 4);
+        java.util.List<org.mtl4j.config.TaskConfig> tasks =
+                java.util.List.of(
+                        org.mtl4j.config.TaskConfig.of(
+                                org.mtl4j.task.Task.of(
+                                        "cls", new org.mtl4j.task.TaskType.Multiclass(10))),
+                        org.mtl4j.config.TaskConfig.of(
+                                org.mtl4j.task.Task.of(
+                                        "group", new org.mtl4j.task.TaskType.Multiclass(3))),
+                        org.mtl4j.config.TaskConfig.of(
+                                org.mtl4j.task.Task.of(
+                                        "shoe", new org.mtl4j.task.TaskType.Binary())));
+        var data =
+                org.mtl4j.data.DataLoader.load(
+                        new org.mtl4j.config.DataConfig.Images(
+                                "fashion_tasks", dir, 0, 0, dir.resolve("cache"), 0.2),
+                        tasks,
+                        1);
+        assertEquals(160, data.train().get(0).rows());
+        assertEquals(50, data.test().rows());
+        var labels = data.test().labels();
+        // class -> group: T-shirt 0, trouser 1, pullover 2, dress 3, coat 4, sandal 5, shirt 6,
+        // sneaker 7, bag 8, ankle boot 9 -> tops 0, shoes 1, other 2
+        int[] group = {0, 2, 0, 2, 0, 1, 0, 1, 2, 1};
+        for (int r = 0; r < 50; r++) {
+            int k = (int) labels.get(0).values()[r];
+            assertEquals(group[k], (int) labels.get(1).values()[r], "row " + r);
+            assertEquals(group[k] == 1 ? 1 : 0, (int) labels.get(2).values()[r], "row " + r);
+        }
+        float max = 0;
+        for (float v : data.test().features().numeric()) {
+            max = Math.max(max, v);
+        }
+        assertTrue(max > 0.7f && max <= 1f, "pixels scaled to [0, 1]: " + max);
+    }
+
+    @Test
     void clearErrorsForMissingFilesAndWrongTasks() throws IOException {
         String base =
                 String.join(
