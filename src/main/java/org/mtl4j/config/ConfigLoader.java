@@ -132,13 +132,15 @@ public final class ConfigLoader {
                             images.has("cache")
                                     ? pathOr(images, "cache", base, null)
                                     : Path.of("runs", "cache").toAbsolutePath(),
-                            val);
+                            val,
+                            path(images, "mnist_dir", base),
+                            test);
             images.getString("cache", null);
             if (im.trainLimit() < 0 || im.testLimit() < 0) {
                 throw new Mtl4jException(images.where() + ": train_limit/test_limit must be >= 0");
             }
             images.finish();
-            d.getDouble("test_fraction", 0); // the test set is the t10k files
+            // the Fashion-MNIST kinds test on the t10k files; the MNIST ones split by test_fraction
             d.finish();
             return im;
         }

