@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mtl4j.data.SyntheticMmoe;
-import org.mtl4j.model.MlpSpec;
 import org.mtl4j.task.Task;
 import org.mtl4j.train.TrainerSpec;
 import org.yaml.snakeyaml.DumperOptions;
@@ -40,8 +39,8 @@ public final class ConfigWriter {
         }
         m.put("tasks", tasks);
         Map<String, Object> model = new LinkedHashMap<>();
-        model.put("encoder", encoder(c.model().encoder()));
-        model.put("head", mlp(c.model().head()));
+        model.put("encoder", c.model().encoder().describe());
+        model.put("head", c.model().head().describe());
         model.put("embedding_dim", c.model().embeddingDim());
         m.put("model", model);
         Map<String, Object> b = new LinkedHashMap<>();
@@ -115,26 +114,6 @@ public final class ConfigWriter {
         putPath(m, "train", tc.train());
         putPath(m, "validation", tc.validation());
         putPath(m, "test", tc.test());
-        return m;
-    }
-
-    private static Map<String, Object> encoder(org.mtl4j.model.EncoderSpec e) {
-        if (e instanceof org.mtl4j.model.LeNetSpec l) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", "lenet");
-            m.put("channels", List.of(l.channels1(), l.channels2()));
-            m.put("hidden", l.hidden());
-            return m;
-        }
-        return mlp((MlpSpec) e);
-    }
-
-    private static Map<String, Object> mlp(MlpSpec s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("hidden", s.hidden());
-        m.put("activation", s.activation().configName());
-        m.put("dropout", s.dropout());
-        m.put("norm", s.norm().configName());
         return m;
     }
 

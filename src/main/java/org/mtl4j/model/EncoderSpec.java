@@ -20,6 +20,9 @@ public sealed interface EncoderSpec permits MlpSpec, LeNetSpec {
     /** Width of the representation for an input of width {@code in}. */
     int outputWidth(int in);
 
+    /** Its settings as written in configs and model files (with {@code type}). */
+    java.util.Map<String, Object> describe();
+
     /** Whether the encoder normalises with batch statistics (needs batches of 2 rows or more). */
     boolean usesBatchNorm();
 }

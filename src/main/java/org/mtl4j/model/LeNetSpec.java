@@ -76,6 +76,15 @@ public record LeNetSpec(int channels1, int channels2, int hidden) implements Enc
     }
 
     @Override
+    public java.util.Map<String, Object> describe() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("type", typeName());
+        m.put("channels", java.util.List.of(channels1, channels2));
+        m.put("hidden", hidden);
+        return m;
+    }
+
+    @Override
     public boolean usesBatchNorm() {
         return false;
     }

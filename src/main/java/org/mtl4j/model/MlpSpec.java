@@ -55,6 +55,17 @@ public record MlpSpec(List<Integer> hidden, Activation activation, double dropou
     }
 
     @Override
+    public java.util.Map<String, Object> describe() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("type", typeName());
+        m.put("hidden", hidden);
+        m.put("activation", activation.configName());
+        m.put("dropout", dropout);
+        m.put("norm", norm.configName());
+        return m;
+    }
+
+    @Override
     public boolean usesBatchNorm() {
         return norm == Norm.BATCH;
     }

@@ -159,8 +159,8 @@ public final class ModelFiles {
         m.put("numeric_width", s.numericWidth());
         m.put("vocabulary_sizes", s.vocabularySizes());
         m.put("embedding_dim", s.embeddingDim());
-        m.put("encoder", encoderJson(s.encoder()));
-        m.put("head", mlpJson(s.head()));
+        m.put("encoder", s.encoder().describe());
+        m.put("head", s.head().describe());
         j.put("model", m);
         j.put("preprocessor", d.preprocessor() == null ? null : d.preprocessor().state());
         j.put("numeric_names", d.numericNames());
@@ -211,17 +211,6 @@ public final class ModelFiles {
                 null);
     }
 
-    private static Map<String, Object> encoderJson(org.mtl4j.model.EncoderSpec e) {
-        if (e instanceof org.mtl4j.model.LeNetSpec l) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", "lenet");
-            m.put("channels", List.of(l.channels1(), l.channels2()));
-            m.put("hidden", l.hidden());
-            return m;
-        }
-        return mlpJson((MlpSpec) e);
-    }
-
     private static org.mtl4j.model.EncoderSpec encoder(JsonNode n) {
         if (n.path("type").asText("mlp").equals("lenet")) {
             return new org.mtl4j.model.LeNetSpec(
@@ -230,16 +219,6 @@ public final class ModelFiles {
                     n.get("hidden").asInt());
         }
         return mlp(n);
-    }
-
-    private static Map<String, Object> mlpJson(MlpSpec s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "mlp");
-        m.put("hidden", s.hidden());
-        m.put("activation", s.activation().configName());
-        m.put("dropout", s.dropout());
-        m.put("norm", s.norm().configName());
-        return m;
     }
 
     private static MlpSpec mlp(JsonNode n) {
