@@ -88,7 +88,10 @@ public final class ExperimentBuilder {
         return this;
     }
 
-    /** The shared encoder: an {@link MlpSpec} or {@link org.mtl4j.model.LeNetSpec}. */
+    /**
+     * The shared encoder: an {@link MlpSpec}, {@link org.mtl4j.model.LeNetSpec} or {@link
+     * org.mtl4j.model.ResNetSpec}.
+     */
     public ExperimentBuilder encoder(EncoderSpec encoder) {
         this.encoder = encoder;
         return this;

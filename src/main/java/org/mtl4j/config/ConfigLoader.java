@@ -352,10 +352,16 @@ public final class ConfigLoader {
         }
         ModelConfig d = ModelConfig.defaults();
         Options encOptions = m.getSection("encoder");
+        String encType =
+                encOptions == null
+                        ? "mlp"
+                        : encOptions.getString("type", "mlp").toLowerCase(java.util.Locale.ROOT);
         org.mtl4j.model.EncoderSpec enc =
-                encOptions != null && encOptions.getString("type", "mlp").equalsIgnoreCase("lenet")
-                        ? lenet(encOptions)
-                        : mlp(encOptions, (MlpSpec) d.encoder());
+                switch (encType) {
+                    case "lenet" -> lenet(encOptions);
+                    case "resnet" -> resnet(encOptions);
+                    default -> mlp(encOptions, (MlpSpec) d.encoder());
+                };
         MlpSpec head = mlp(m.getSection("head"), d.head());
         int emb = m.getInt("embedding_dim", d.embeddingDim());
         m.finish();
@@ -381,6 +387,29 @@ public final class ConfigLoader {
                                 hidden));
     }
 
+    /** {@code type: resnet}, optional {@code channels}, {@code blocks} and {@code hidden}. */
+    private static org.mtl4j.model.ResNetSpec resnet(Options o) {
+        org.mtl4j.model.ResNetSpec d = org.mtl4j.model.ResNetSpec.standard();
+        List<Double> ch = o.getDoubleList("channels");
+        if (ch != null && (ch.isEmpty() || ch.stream().anyMatch(c -> c != Math.rint(c) || c < 1))) {
+            throw new Mtl4jException(
+                    o.at("channels")
+                            + ": give 1 to 4 positive integer stage widths, e.g. [16, 32, 64]");
+        }
+        int blocks = o.getInt("blocks", d.blocks());
+        int hidden = o.getInt("hidden", d.hidden());
+        o.finish();
+        return guard(
+                o,
+                () ->
+                        new org.mtl4j.model.ResNetSpec(
+                                ch == null
+                                        ? d.channels()
+                                        : ch.stream().map(Double::intValue).toList(),
+                                blocks,
+                                hidden));
+    }
+
     private static MlpSpec mlp(Options o, MlpSpec dflt) {
         if (o == null) {
             return dflt;
@@ -391,7 +420,7 @@ public final class ConfigLoader {
                     o.at("type")
                             + ": unknown type \""
                             + type
-                            + "\"; available: mlp (and lenet for the encoder)");
+                            + "\"; available: mlp (and lenet or resnet for the encoder)");
         }
         List<Object> hidden = o.getList("hidden");
         List<Integer> widths = new ArrayList<>();

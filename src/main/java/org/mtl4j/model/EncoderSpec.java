@@ -3,15 +3,15 @@ package org.mtl4j.model;
 import ai.djl.nn.Block;
 
 /**
- * The shared encoder of a hard-parameter-sharing model: an MLP over a feature vector, or the
- * LeNet-style convolutional encoder over 28×28 images.
+ * The shared encoder of a hard-parameter-sharing model: an MLP over a feature vector, or a
+ * convolutional encoder over 28×28 images (LeNet-style or a small ResNet).
  *
  * <p>Input (B, in) where {@code in} is the width of the feature vector (for images: the 784 pixels,
  * row-major); output (B, {@link #outputWidth(int)}).
  */
-public sealed interface EncoderSpec permits MlpSpec, LeNetSpec {
+public sealed interface EncoderSpec permits MlpSpec, LeNetSpec, ResNetSpec {
 
-    /** Name in configs and model files: {@code mlp} or {@code lenet}. */
+    /** Name in configs and model files: {@code mlp}, {@code lenet} or {@code resnet}. */
     String typeName();
 
     /** The encoder's layers. */
@@ -25,4 +25,12 @@ public sealed interface EncoderSpec permits MlpSpec, LeNetSpec {
 
     /** Whether the encoder normalises with batch statistics (needs batches of 2 rows or more). */
     boolean usesBatchNorm();
+
+    /**
+     * The exact input width the encoder needs (784 for the 28×28 image encoders, which also take no
+     * categorical features), or -1 when any width works.
+     */
+    default int requiredInputWidth() {
+        return -1;
+    }
 }

@@ -88,4 +88,9 @@ public record LeNetSpec(int channels1, int channels2, int hidden) implements Enc
     public boolean usesBatchNorm() {
         return false;
     }
+
+    @Override
+    public int requiredInputWidth() {
+        return SIDE * SIDE;
+    }
 }

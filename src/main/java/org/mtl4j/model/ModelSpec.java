@@ -28,11 +28,12 @@ public record ModelSpec(
             throw new IllegalArgumentException(
                     "numericWidth " + numericWidth + " / embeddingDim " + embeddingDim);
         }
-        if (encoder instanceof LeNetSpec
-                && (numericWidth != LeNetSpec.SIDE * LeNetSpec.SIDE
-                        || !vocabularySizes.isEmpty())) {
+        if (encoder.requiredInputWidth() >= 0
+                && (numericWidth != encoder.requiredInputWidth() || !vocabularySizes.isEmpty())) {
             throw new IllegalArgumentException(
-                    "the lenet encoder takes 28x28 images (784 numeric inputs, no categorical"
+                    "the "
+                            + encoder.typeName()
+                            + " encoder takes 28x28 images (784 numeric inputs, no categorical"
                             + " features); the data has "
                             + numericWidth
                             + " numeric and "

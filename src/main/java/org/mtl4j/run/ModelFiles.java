@@ -218,6 +218,12 @@ public final class ModelFiles {
                     n.get("channels").get(1).asInt(),
                     n.get("hidden").asInt());
         }
+        if (n.path("type").asText("mlp").equals("resnet")) {
+            List<Integer> channels = new ArrayList<>();
+            n.get("channels").forEach(c -> channels.add(c.asInt()));
+            return new org.mtl4j.model.ResNetSpec(
+                    channels, n.get("blocks").asInt(), n.get("hidden").asInt());
+        }
         return mlp(n);
     }
 

@@ -108,6 +108,78 @@ class ImagesCliTest {
     }
 
     @Test
+    void resnetEncoderLearnsReloadsAndRejectsBadSettings() throws IOException {
+        writeSet("train", 160, 3);
+        writeSet("t10k", 40, 4);
+        String base =
+                String.join(
+                        "\n",
+                        "name: rn",
+                        "threads: 1",
+                        "seed: 5",
+                        "data:",
+                        "  images: {kind: multi_fashion, dir: "
+                                + dir
+                                + ", cache: "
+                                + dir.resolve("cache")
+                                + "}",
+                        "  validation_fraction: 0.25",
+                        "tasks:",
+                        "  - {name: left, type: multiclass, classes: 10}",
+                        "  - {name: right, type: multiclass, classes: 10}",
+                        "model: {encoder: ENCODER, head: {hidden: []}}",
+                        "trainer: {epochs: 8, batch_size: 20, lr: 0.01}",
+                        "");
+        Path cfg = dir.resolve("rn.yaml");
+        Files.writeString(
+                cfg, base.replace("ENCODER", "{type: resnet, channels: [8, 16], blocks: 1}"));
+        Path run = dir.resolve("run");
+        CliTest.Result r = CliTest.cli("train", cfg.toString(), "--out", run.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode enc = Json.read(run.resolve("model/model.json")).get("model").get("encoder");
+        assertEquals("resnet", enc.get("type").asText());
+        assertEquals("[8,16]", enc.get("channels").toString());
+        assertEquals(1, enc.get("blocks").asInt());
+        java.util.List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+        java.util.List<Double> leftLoss = new java.util.ArrayList<>();
+        for (String line : lines) {
+            JsonNode n = Json.mapper().readTree(line);
+            if (n.get("type").asText().equals("epoch")) {
+                leftLoss.add(n.get("train_loss").get("left").asDouble());
+            }
+        }
+        assertEquals(8, leftLoss.size());
+        assertTrue(
+                leftLoss.get(7) < 0.8 * leftLoss.get(0),
+                "training loss of task left should fall: " + leftLoss);
+        JsonNode summary = Json.read(run.resolve("summary.json"));
+        double acc = summary.get("metrics").get("left").get("accuracy").asDouble();
+        CliTest.Result e = CliTest.cli("eval", run.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(
+                e.out().contains(String.format(java.util.Locale.ROOT, "%.4f", acc)),
+                "a reloaded model (with its batch-norm statistics) scores the same: " + e.out());
+
+        Files.writeString(
+                cfg, base.replace("ENCODER", "{type: resnet, channels: [4, 8, 8, 8, 8]}"));
+        CliTest.Result bad =
+                CliTest.cli("train", cfg.toString(), "--out", dir.resolve("b1").toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("rn.yaml") && bad.err().contains("1 to 4"), bad.err());
+        Files.writeString(cfg, base.replace("ENCODER", "{type: resnet, widths: [4]}"));
+        bad = CliTest.cli("train", cfg.toString(), "--out", dir.resolve("b2").toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("widths"), bad.err());
+        Files.writeString(
+                cfg,
+                base.replace("ENCODER", "{type: resnet}")
+                        .replace("batch_size: 20", "batch_size: 1"));
+        bad = CliTest.cli("train", cfg.toString(), "--out", dir.resolve("b3").toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("batch"), bad.err());
+    }
+
+    @Test
     void fashionTasksLabelClassGroupAndFootwear() throws IOException {
         writeSet("train", 200, 3);
         writeSet("t10k", 50, 4);
