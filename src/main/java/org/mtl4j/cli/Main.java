@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
             PredictCommand.class,
             CompareCommand.class,
             MethodsCommand.class,
-            BenchCommand.class
+            BenchCommand.class,
+            BenchWorkerCommand.class
         })
 public final class Main implements Callable<Integer> {
 

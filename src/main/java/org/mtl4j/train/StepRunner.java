@@ -41,6 +41,40 @@ final class StepRunner {
 
     private record NamedParam(String name, NDArray array) {}
 
+    /**
+     * Accumulated wall time, in nanoseconds, of the parts of the steps run while it is attached
+     * (see {@link #timeWith}). The engine runs CPU operators synchronously, so wall time between
+     * two calls is the time of the operators issued between them.
+     */
+    static final class Times {
+        long data;
+        long forward;
+        long backward;
+        long balancer;
+        long optimizer;
+        long release;
+        long steps;
+    }
+
+    private Times times;
+    private long mark;
+
+    /** Accumulate part timings into {@code t} from now on (null to stop). */
+    void timeWith(Times t) {
+        this.times = t;
+    }
+
+    /** Nanoseconds since the previous lap (0 when not timing). */
+    private long lap() {
+        if (times == null) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        long d = now - mark;
+        mark = now;
+        return d;
+    }
+
     StepRunner(
             MultiTaskModel model,
             Balancer balancer,
@@ -72,8 +106,21 @@ final class StepRunner {
     }
 
     Result run(NDManager base, Dataset batch, double lr, long globalStep) {
+        lap();
+        Result r = step(base, batch, lr, globalStep);
+        if (times != null) {
+            times.release += lap();
+            times.steps++;
+        }
+        return r;
+    }
+
+    private Result step(NDManager base, Dataset batch, double lr, long globalStep) {
         try (NDManager s = base.newSubManager()) {
             BatchArrays b = BatchArrays.of(s, batch);
+            if (times != null) {
+                times.data += lap();
+            }
             int t = tasks.size();
             double[] lossValues = new double[t];
             boolean[] present = new boolean[t];
@@ -108,12 +155,21 @@ final class StepRunner {
                                 nonFinite(tasks.get(i).name(), lossValues[i], globalStep, lr));
                     }
                 }
+                if (times != null) {
+                    times.forward += lap();
+                }
                 if (balancer instanceof LossWeighting lw) {
                     LossWeighting.Combined c = lw.combine(losses, lossValues, present);
                     if (c.loss() == null) {
                         return new Result(lossValues, weights, b.rows);
                     }
+                    if (times != null) {
+                        times.balancer += lap();
+                    }
                     Autograd.backward(c.loss(), false);
+                    if (times != null) {
+                        times.backward += lap();
+                    }
                     weights = c.weights().clone();
                     for (int i = 0; i < t; i++) {
                         if (!present[i]) {
@@ -136,7 +192,13 @@ final class StepRunner {
             } finally {
                 Autograd.setRecording(false);
             }
+            if (times != null) {
+                times.balancer += lap();
+            }
             applyUpdate(s, present, override, lr);
+            if (times != null) {
+                times.optimizer += lap();
+            }
             return new Result(lossValues, weights, b.rows);
         }
     }
@@ -180,7 +242,13 @@ final class StepRunner {
         NDList rows = new NDList(idx.size());
         for (int k = 0; k < idx.size(); k++) {
             NDArray loss = losses[idx.get(k)];
+            if (times != null) {
+                times.balancer += lap();
+            }
             Autograd.backward(loss, rep || k < idx.size() - 1);
+            if (times != null) {
+                times.backward += lap();
+            }
             if (rep) {
                 NDArray g = zd.getGradient();
                 g.attach(s);
@@ -204,7 +272,14 @@ final class StepRunner {
         }
         NDArray combined = s.create(cf, new Shape(1, c.length)).matMul(g).reshape(-1);
         if (rep) {
-            Autograd.backward(z, combined.reshape(z.getShape()), false);
+            NDArray dz = combined.reshape(z.getShape());
+            if (times != null) {
+                times.balancer += lap();
+            }
+            Autograd.backward(z, dz, false);
+            if (times != null) {
+                times.backward += lap();
+            }
         } else {
             long offset = 0;
             for (NamedParam p : shared) {

@@ -180,6 +180,60 @@ class ImagesCliTest {
     }
 
     @Test
+    void benchTimesEachMethodInItsOwnProcessAndSplitsTheStep() throws IOException {
+        writeSet("train", 64, 6);
+        Path json = dir.resolve("bench.json");
+        CliTest.Result r =
+                CliTest.cli(
+                        "bench",
+                        "--images",
+                        dir.toString(),
+                        "--methods",
+                        "ew,mgda/representation",
+                        "--thread-counts",
+                        "1",
+                        "--batch-size",
+                        "16",
+                        "--batches",
+                        "3",
+                        "--steps",
+                        "4",
+                        "--warmup",
+                        "1",
+                        "--reference",
+                        "off",
+                        "--out",
+                        json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("mtl4j mgda/representation"), r.out());
+        JsonNode results = Json.read(json).get("results");
+        assertEquals(2, results.size());
+        for (JsonNode row : results) {
+            assertEquals(16, row.get("batch_size").asInt());
+            assertEquals(4, row.get("steps").asInt());
+            double mean = row.get("mean_ms").asDouble();
+            assertTrue(mean > 0, row.toString());
+            double parts = 0;
+            for (JsonNode part : row.get("parts_ms")) {
+                assertTrue(part.asDouble() >= 0, row.toString());
+                parts += part.asDouble();
+            }
+            // the parts are laps of the same clock: they cover the step, up to the timer calls
+            assertTrue(parts <= mean * 1.05 + 0.05 && parts >= mean * 0.8, row.toString());
+            assertTrue(row.get("parts_ms").get("backward").asDouble() > 0, row.toString());
+            if (row.hasNonNull("peak_rss_mib")) {
+                assertTrue(row.get("peak_rss_mib").asDouble() > 50, row.toString());
+            }
+        }
+        CliTest.Result bad = CliTest.cli("bench", "--images", dir.resolve("none").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("apt-get install dataset-fashion-mnist"), bad.err());
+        bad = CliTest.cli("bench", "--images", dir.toString(), "--methods", "ew,nosuch");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("nosuch") && bad.err().contains("known"), bad.err());
+    }
+
+    @Test
     void fashionTasksLabelClassGroupAndFootwear() throws IOException {
         writeSet("train", 200, 3);
         writeSet("t10k", 50, 4);
