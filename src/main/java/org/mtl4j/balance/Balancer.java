@@ -26,4 +26,32 @@ public sealed interface Balancer permits LossWeighting, GradientAggregator {
 
     /** Called after every epoch with the mean training loss of each task (NaN if unseen). */
     default void onEpochEnd(int epoch, double[] meanTrainLosses) {}
+
+    /**
+     * Called once before training, after {@link #init}, with a manager that lives as long as the
+     * run: the method creates there the arrays it keeps across steps, and returns those that are
+     * learnable (gradients enabled), which the trainer then optimises along with the model. None by
+     * default.
+     */
+    default java.util.List<ai.djl.ndarray.NDArray> createLearnables(
+            ai.djl.ndarray.NDManager manager) {
+        return java.util.List.of();
+    }
+
+    /**
+     * Whether the method needs the task losses on the same batch after the update ({@link
+     * #afterUpdate}); this costs one extra forward pass without gradients per step.
+     */
+    default boolean needsLossAfterUpdate() {
+        return false;
+    }
+
+    /**
+     * The losses of the batch just trained on, recomputed with the updated parameters (only when
+     * {@link #needsLossAfterUpdate}).
+     *
+     * @param before the losses the step was computed from (NaN where absent)
+     * @param after the same batch's losses after the update (NaN where absent)
+     */
+    default void afterUpdate(double[] before, double[] after) {}
 }

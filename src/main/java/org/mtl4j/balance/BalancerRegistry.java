@@ -91,6 +91,76 @@ public final class BalancerRegistry {
                     }
                     return new Mgda(mode(o), norm);
                 });
+        register(
+                "gls",
+                "geometric mean of the task losses (Chennupati et al. 2019)",
+                "-",
+                "loss",
+                o -> new GeometricLossStrategy());
+        register(
+                "imtl_l",
+                "IMTL-L: learned loss scales e^s_t with objective e^s_t*L_t - s_t (Liu et al. 2021)",
+                "-",
+                "loss",
+                o -> new ImpartialLossWeighting());
+        register(
+                "stch",
+                "smooth Tchebycheff scalarisation of the log-losses (Lin et al. 2024)",
+                "mu (1.0), warmup_epochs (1)",
+                "loss",
+                o -> new SmoothTchebycheff(o.getDouble("mu", 1.0), o.getInt("warmup_epochs", 1)));
+        register(
+                "famo",
+                "FAMO: weights adapted so all losses fall at the same rate (Liu et al. 2023)",
+                "lr (0.025), decay (0.001)",
+                "loss",
+                o -> new Famo(o.getDouble("lr", 0.025), o.getDouble("decay", 0.001)));
+        register(
+                "gradnorm",
+                "GradNorm: learned weights equalising gradient norms by training rate (Chen et"
+                        + " al. 2018)",
+                "mode (parameters), alpha (1.5), lr (0.01)",
+                "parameters, representation",
+                o -> new GradNorm(mode(o), o.getDouble("alpha", 1.5), o.getDouble("lr", 0.01)));
+        register(
+                "graddrop",
+                "GradDrop: per-element gradient sign dropout by sign purity (Chen et al. 2020)",
+                "mode (representation), leak (0.0)",
+                "parameters, representation",
+                o -> new GradDrop(mode(o, "representation"), o.getDouble("leak", 0.0)));
+        register(
+                "moco",
+                "MoCo: tracked gradients and a projected min-norm weight step (Fernando et al."
+                        + " 2023)",
+                "beta (0.5), gamma (0.1), rho (0.0)",
+                "parameters",
+                o -> {
+                    parametersOnly(o, "moco", "its tracked gradients");
+                    return new MoCo(
+                            o.getDouble("beta", 0.5),
+                            o.getDouble("gamma", 0.1),
+                            o.getDouble("rho", 0.0));
+                });
+        register(
+                "db_mtl",
+                "DB-MTL: log-loss gradients averaged and scaled to the largest norm (Lin et al."
+                        + " 2023)",
+                "beta (0.9), sigma (0.5)",
+                "parameters",
+                o -> {
+                    parametersOnly(o, "db_mtl", "its moving averages of the gradients");
+                    return new DualBalancing(o.getDouble("beta", 0.9), o.getDouble("sigma", 0.5));
+                });
+        register(
+                "excess_mtl",
+                "ExcessMTL: weights by estimated excess risk, robust to label noise (He et al."
+                        + " 2024)",
+                "step_size (0.01)",
+                "parameters",
+                o -> {
+                    parametersOnly(o, "excess_mtl", "its accumulated squared gradients");
+                    return new ExcessRisk(o.getDouble("step_size", 0.01));
+                });
     }
 
     private BalancerRegistry() {}
@@ -104,8 +174,30 @@ public final class BalancerRegistry {
         ENTRIES.put(name, new Entry(name, description, params, modes, f));
     }
 
+    /**
+     * Rejects {@code mode: representation} for a method whose state must live in one vector space
+     * across steps.
+     */
+    private static void parametersOnly(Options o, String method, String state) {
+        if (o.has("mode") && mode(o) != GradientMode.PARAMETERS) {
+            throw new Mtl4jException(
+                    o.at("mode")
+                            + ": "
+                            + method
+                            + " works only on the shared parameters' gradients: "
+                            + state
+                            + " must stay in one vector space across steps, and representation"
+                            + " gradients belong to different batch rows at every step; remove"
+                            + " mode or set mode: parameters");
+        }
+    }
+
     private static GradientMode mode(Options o) {
-        String m = o.getString("mode", "parameters");
+        return mode(o, "parameters");
+    }
+
+    private static GradientMode mode(Options o, String dflt) {
+        String m = o.getString("mode", dflt);
         GradientMode mode = GradientMode.parse(m);
         if (mode == null) {
             throw new Mtl4jException(

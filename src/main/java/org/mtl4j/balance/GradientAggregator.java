@@ -1,9 +1,13 @@
 package org.mtl4j.balance;
 
+import ai.djl.ndarray.NDArray;
+
 /**
  * A balancer that combines per-task gradients g_1..g_T of the shared parameters (or of the shared
- * representation) into one direction Σ_t c_t·g_t. Methods in this family only need the Gram matrix
- * K (K_ij = g_i·g_j), solved in double precision in the JVM.
+ * representation) into one update direction. Most methods only need the Gram matrix K (K_ij =
+ * g_i·g_j) and return coefficients c with direction Σ_t c_t·g_t ({@link #coefficients}), solved in
+ * double precision in the JVM. Methods that work on the gradient vectors themselves (element-wise
+ * masks, gradient momenta) override {@link #combine} instead.
  *
  * <p>Task-specific parameters (the heads) are always updated with the plain gradient of their own
  * task's loss.
@@ -20,4 +24,39 @@ public non-sealed interface GradientAggregator extends Balancer {
      * @param losses their current loss values (same order)
      */
     double[] coefficients(double[][] gram, double[] losses);
+
+    /** The direction and the weight each task's gradient received in it. */
+    record Direction(NDArray direction, double[] weights) {}
+
+    /**
+     * The gradients of one step.
+     *
+     * @param matrix T'×d: row k is the gradient of task {@code tasks[k]}, flattened (T' = the tasks
+     *     present in the batch, in increasing order)
+     * @param gram their Gram matrix, in double precision
+     * @param losses their loss values
+     * @param tasks the index of each row's task among all T tasks
+     * @param shape the shape of one task's gradient before flattening: (d) for the shared
+     *     parameters, (B, width) for the shared representation of a batch of B rows
+     */
+    record Gradients(NDArray matrix, double[][] gram, double[] losses, int[] tasks, long[] shape) {}
+
+    /**
+     * The update direction (a d-vector) and one weight per row: its coefficient in the direction,
+     * or for vector methods an effective weight the method documents. By default Σ_k c_k·g_k with c
+     * from {@link #coefficients}.
+     */
+    default Direction combine(Gradients g) {
+        return linear(g.matrix(), coefficients(g.gram(), g.losses()));
+    }
+
+    /** Σ_k c_k·row_k of {@code matrix}, with c as the reported weights. */
+    static Direction linear(NDArray matrix, double[] c) {
+        float[] cf = new float[c.length];
+        for (int k = 0; k < c.length; k++) {
+            cf[k] = (float) c[k];
+        }
+        NDArray row = matrix.getManager().create(cf, new ai.djl.ndarray.types.Shape(1, c.length));
+        return new Direction(row.matMul(matrix).reshape(-1), c);
+    }
 }

@@ -1,8 +1,6 @@
 package org.mtl4j.balance;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import java.util.List;
 
 /**
  * A balancer that scales the task losses: the update is the gradient of Σ_t w_t·L_t, computed in
@@ -37,13 +35,5 @@ public non-sealed interface LossWeighting extends Balancer {
             total = total == null ? term : total.add(term);
         }
         return new Combined(total, w);
-    }
-
-    /**
-     * Creates, once before training, the learnable arrays (with gradients enabled) that the trainer
-     * optimises along with the model; none by default.
-     */
-    default List<NDArray> createLearnables(NDManager manager) {
-        return List.of();
     }
 }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import java.util.List;
 import org.mtl4j.balance.Balancer;
-import org.mtl4j.balance.LossWeighting;
 import org.mtl4j.data.Dataset;
 import org.mtl4j.model.MultiTaskModel;
 
@@ -66,8 +65,7 @@ public final class StepBenchmark {
                             + " warm-up");
         }
         balancer.init(model.tasks().size(), seed);
-        List<NDArray> learnables =
-                balancer instanceof LossWeighting lw ? lw.createLearnables(base) : List.of();
+        List<NDArray> learnables = balancer.createLearnables(base);
         try (ParamOptimizer opt = new ParamOptimizer(OptimizerSpec.adam(1e-3), base)) {
             StepRunner runner = new StepRunner(model, balancer, opt, 0, learnables);
             StepRunner.Times parts = new StepRunner.Times();

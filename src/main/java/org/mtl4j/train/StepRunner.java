@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
@@ -199,8 +198,34 @@ final class StepRunner {
             if (times != null) {
                 times.optimizer += lap();
             }
+            if (balancer.needsLossAfterUpdate()) {
+                balancer.afterUpdate(lossValues, lossesAfterUpdate(s, b, present));
+                if (times != null) {
+                    times.balancer += lap();
+                }
+            }
             return new Result(lossValues, weights, b.rows);
         }
+    }
+
+    /**
+     * The batch's losses with the updated parameters, without gradients, in inference mode (no
+     * dropout; batch norm uses its running statistics, which this pass does not update).
+     */
+    private double[] lossesAfterUpdate(NDManager s, BatchArrays b, boolean[] present) {
+        double[] after = new double[tasks.size()];
+        java.util.Arrays.fill(after, Double.NaN);
+        ParameterStore ps = new ParameterStore(s, false);
+        NDArray z = model.encode(ps, b.inputs, false);
+        for (int i = 0; i < tasks.size(); i++) {
+            if (present[i]) {
+                NDArray out = model.head(i, ps, z, false);
+                after[i] =
+                        Losses.masked(tasks.get(i), out, b.labels[i], b.masks[i], b.observed[i])
+                                .getFloat();
+            }
+        }
+        return after;
     }
 
     private String nonFinite(String task, double loss, long globalStep, double lr) {
@@ -261,16 +286,23 @@ final class StepRunner {
         NDArray g = NDArrays.stack(rows);
         double[][] gram = toDouble(g.matMul(g.transpose()), idx.size());
         double[] sub = new double[idx.size()];
+        int[] taskIndex = new int[idx.size()];
         for (int k = 0; k < sub.length; k++) {
             sub[k] = lossValues[idx.get(k)];
+            taskIndex[k] = idx.get(k);
         }
-        double[] c = agg.coefficients(gram, sub);
-        float[] cf = new float[c.length];
-        for (int k = 0; k < c.length; k++) {
-            cf[k] = (float) c[k];
-            weights[idx.get(k)] = c[k];
+        GradientAggregator.Direction d =
+                agg.combine(
+                        new GradientAggregator.Gradients(
+                                g,
+                                gram,
+                                sub,
+                                taskIndex,
+                                rep ? zd.getShape().getShape() : new long[] {g.getShape().get(1)}));
+        for (int k = 0; k < sub.length; k++) {
+            weights[idx.get(k)] = d.weights()[k];
         }
-        NDArray combined = s.create(cf, new Shape(1, c.length)).matMul(g).reshape(-1);
+        NDArray combined = d.direction();
         if (rep) {
             NDArray dz = combined.reshape(z.getShape());
             if (times != null) {

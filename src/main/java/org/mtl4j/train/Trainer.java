@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.mtl4j.Mtl4jException;
 import org.mtl4j.balance.Balancer;
-import org.mtl4j.balance.LossWeighting;
 import org.mtl4j.data.Dataset;
 import org.mtl4j.eval.Metrics;
 import org.mtl4j.model.MultiTaskModel;
@@ -59,8 +58,7 @@ public final class Trainer {
         int t = tasks.size();
         Selector selector = Selector.parse(spec.selectMetric(), tasks);
         balancer.init(t, seed);
-        List<NDArray> learnables =
-                balancer instanceof LossWeighting lw ? lw.createLearnables(base) : List.of();
+        List<NDArray> learnables = balancer.createLearnables(base);
         long start = System.nanoTime();
         try (ParamOptimizer opt = new ParamOptimizer(spec.optimizer(), base)) {
             StepRunner runner = new StepRunner(model, balancer, opt, spec.clipNorm(), learnables);

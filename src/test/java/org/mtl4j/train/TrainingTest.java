@@ -32,6 +32,11 @@ class TrainingTest {
     @TempDir Path tmp;
 
     private static Experiment small(long seed, String balancer, boolean separateInputs) {
+        return small(seed, balancer, Map.of(), separateInputs);
+    }
+
+    private static Experiment small(
+            long seed, String balancer, Map<String, Object> options, boolean separateInputs) {
         return Experiment.builder("small")
                 .seed(seed)
                 .threads(1)
@@ -46,7 +51,7 @@ class TrainingTest {
                                 0.2,
                                 org.mtl4j.model.Norm.NONE))
                 .head(MlpSpec.of(8))
-                .balancer(balancer)
+                .balancer(balancer, options)
                 .epochs(3)
                 .batchSize(32)
                 .build();
@@ -99,9 +104,33 @@ class TrainingTest {
         }
     }
 
+    /** Every registered method in each mode it supports, e.g. "pcgrad/representation". */
+    static List<String> everyMethodAndMode() {
+        List<String> out = new ArrayList<>();
+        for (BalancerRegistry.Entry e : BalancerRegistry.entries()) {
+            if (e.modes().equals("loss")) {
+                out.add(e.name());
+            } else {
+                for (String mode : e.modes().split(",\\s*")) {
+                    out.add(e.name() + "/" + mode);
+                }
+            }
+        }
+        return out;
+    }
+
     @Test
     void everyBalancerTrainsSingleAndMultiInput() {
-        for (String method : List.of("ew", "uw", "dwa", "rlw", "pcgrad", "mgda")) {
+        List<String> all = everyMethodAndMode();
+        assertTrue(all.size() >= 20, "registry lists " + all);
+        for (String spec : all) {
+            String method = spec.split("/")[0];
+            Map<String, Object> options =
+                    spec.contains("/")
+                            ? Map.of("mode", spec.split("/")[1])
+                            : method.equals("fixed")
+                                    ? Map.of("weights", List.of(0.7, 1.3))
+                                    : Map.of();
             for (boolean multi : List.of(false, true)) {
                 List<double[]> trainLoss = new ArrayList<>();
                 TrainingListener epochs =
@@ -111,8 +140,10 @@ class TrainingTest {
                                 trainLoss.add(e.trainLosses());
                             }
                         };
-                RunResult r = small(1, method, multi).train(tmp.resolve(method + multi), epochs);
-                String what = method + " multi=" + multi;
+                RunResult r =
+                        small(1, method, options, multi)
+                                .train(tmp.resolve(spec.replace('/', '_') + multi), epochs);
+                String what = spec + " multi=" + multi;
                 double mse = r.metrics().get("a").get("mse");
                 assertTrue(Double.isFinite(mse) && mse > 0, what + ": mse " + mse);
                 assertEquals(3, trainLoss.size());

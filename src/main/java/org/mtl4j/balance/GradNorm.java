@@ -1,0 +1,128 @@
+package org.mtl4j.balance;
+
+import java.util.Arrays;
+
+/**
+ * GradNorm: Chen, Badrinarayanan, Lee and Rabinovich, "GradNorm: Gradient Normalization for
+ * Adaptive Loss Balancing in Deep Multitask Networks", ICML 2018, §3. Learnable task weights w_t
+ * (starting at 1) scale the task gradients; with G_t = w_t·‖g_t‖, Ḡ their mean, the inverse
+ * training rate r_t = (L_t/L_t(0)) / mean_s(L_s/L_s(0)) and the asymmetry α, the weights follow the
+ * gradient of L_grad = Σ_t |G_t − Ḡ·r_t^α| (Eq. 2) with the targets Ḡ·r_t^α held constant, i.e.
+ * ∂L_grad/∂w_t = sign(G_t − Ḡ r_t^α)·‖g_t‖, and are renormalised to Σ_t w_t = T after every step.
+ * The update of the shared parameters is Σ_t w_t·g_t with the weights before their own update.
+ *
+ * <p>The paper measures ‖g_t‖ on the last shared layer; here it is measured on the gradients of the
+ * chosen mode: all shared parameters ({@link GradientMode#PARAMETERS}) or the shared representation
+ * ({@link GradientMode#REPRESENTATION}, cheaper). The weights take gradient steps of size {@code
+ * lr} on ∂L_grad/∂w_t divided by the mean gradient norm, so that the step size does not depend on
+ * the model's gradient scale (the paper instead trains w with the network's optimiser); weights are
+ * kept above 1e-6. L_t(0) is each task's first observed loss.
+ */
+public final class GradNorm implements GradientAggregator {
+    private final GradientMode mode;
+    private final double alpha;
+    private final double lr;
+    private double[] w;
+    private double[] initialLoss;
+
+    /**
+     * @param alpha the asymmetry α ≥ 0 (paper: 1.5 on NYUv2; 0 forces equal gradient norms)
+     * @param lr step size of the weights' normalised gradient descent (&gt; 0; mtl4j's default
+     *     0.01)
+     */
+    public GradNorm(GradientMode mode, double alpha, double lr) {
+        if (!(alpha >= 0) || Double.isInfinite(alpha)) {
+            throw new IllegalArgumentException("gradnorm alpha must be >= 0, got " + alpha);
+        }
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException("gradnorm lr must be > 0, got " + lr);
+        }
+        this.mode = mode;
+        this.alpha = alpha;
+        this.lr = lr;
+    }
+
+    @Override
+    public String name() {
+        return "gradnorm";
+    }
+
+    @Override
+    public GradientMode mode() {
+        return mode;
+    }
+
+    @Override
+    public void init(int taskCount, long seed) {
+        w = new double[taskCount];
+        Arrays.fill(w, 1.0);
+        initialLoss = new double[taskCount];
+        Arrays.fill(initialLoss, Double.NaN);
+    }
+
+    @Override
+    public double[] coefficients(double[][] gram, double[] losses) {
+        // without task indices (direct use): the rows are tasks 0..n-1
+        int[] idx = new int[gram.length];
+        for (int k = 0; k < idx.length; k++) {
+            idx[k] = k;
+        }
+        return coefficients(gram, losses, idx);
+    }
+
+    /** The coefficients for the present tasks {@code tasks}, then one step on the weights. */
+    double[] coefficients(double[][] gram, double[] losses, int[] tasks) {
+        int n = gram.length;
+        double[] c = new double[n];
+        double[] norm = new double[n];
+        double[] ratio = new double[n];
+        double meanG = 0;
+        double meanRatio = 0;
+        for (int k = 0; k < n; k++) {
+            int t = tasks[k];
+            c[k] = w[t];
+            norm[k] = Math.sqrt(Math.max(gram[k][k], 0));
+            if (Double.isNaN(initialLoss[t]) && losses[k] > 0 && Double.isFinite(losses[k])) {
+                initialLoss[t] = losses[k];
+            }
+            ratio[k] = initialLoss[t] > 0 ? losses[k] / initialLoss[t] : 1.0;
+            meanG += w[t] * norm[k] / n;
+            meanRatio += ratio[k] / n;
+        }
+        if (n > 1 && meanG > 0 && meanRatio > 0) {
+            for (int k = 0; k < n; k++) {
+                int t = tasks[k];
+                double target = meanG * Math.pow(ratio[k] / meanRatio, alpha);
+                double g = Math.signum(w[t] * norm[k] - target) * norm[k];
+                // scale-free step: the gradient is relative to the mean norm
+                w[t] = Math.max(w[t] - lr * g / (meanG / meanWeight(tasks)), 1e-6);
+            }
+            double sum = 0;
+            for (int k = 0; k < n; k++) {
+                sum += w[tasks[k]];
+            }
+            for (int k = 0; k < n; k++) {
+                w[tasks[k]] *= n / sum;
+            }
+        }
+        return c;
+    }
+
+    private double meanWeight(int[] tasks) {
+        double s = 0;
+        for (int t : tasks) {
+            s += w[t];
+        }
+        return s / tasks.length;
+    }
+
+    @Override
+    public Direction combine(Gradients g) {
+        return GradientAggregator.linear(g.matrix(), coefficients(g.gram(), g.losses(), g.tasks()));
+    }
+
+    /** The current task weights (a copy). */
+    double[] weights() {
+        return w.clone();
+    }
+}

@@ -1,0 +1,150 @@
+package org.mtl4j.balance;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Arrays;
+import org.mtl4j.train.Scalars;
+
+/**
+ * Smooth Tchebycheff scalarisation (STCH): Lin et al., "Smooth Tchebycheff Scalarization for
+ * Multi-Objective Optimization", ICML 2024, Eq. 7: g_μ(x) = μ·log Σ_t exp((f_t(x) − z_t)/μ), a
+ * smooth upper bound of the Tchebycheff scalarisation max_t (f_t − z_t) that tends to it as μ → 0
+ * and to the mean (plus a constant) as μ grows, so the update concentrates on the worst-off task.
+ *
+ * <p>Task losses of different scales are put on a common one as in the paper's multi-task
+ * experiments: f_t − z_t = log(L_t / r_t), where r_t is the task's mean training loss over the
+ * first {@code warmupEpochs} epochs, which train with equal weights (with no warm-up, r_t = 1). The
+ * objective is multiplied by the number of tasks present so its scale matches equal weighting. The
+ * weight reported for a task is the coefficient of ∇L_t in the update, T·softmax_t(f/μ)/L_t.
+ */
+public final class SmoothTchebycheff implements LossWeighting {
+    private static final double FLOOR = 1e-12;
+    private final double mu;
+    private final int warmupEpochs;
+    private int tasks;
+    private int epochsDone;
+    private double[] reference;
+    private double[] warmupSum;
+
+    /**
+     * @param mu the smoothing parameter μ &gt; 0
+     * @param warmupEpochs epochs of equal weighting that fix the loss references r_t (≥ 0)
+     */
+    public SmoothTchebycheff(double mu, int warmupEpochs) {
+        if (!(mu > 0) || Double.isInfinite(mu)) {
+            throw new IllegalArgumentException("stch mu must be > 0, got " + mu);
+        }
+        if (warmupEpochs < 0) {
+            throw new IllegalArgumentException(
+                    "stch warmup_epochs must be >= 0, got " + warmupEpochs);
+        }
+        this.mu = mu;
+        this.warmupEpochs = warmupEpochs;
+    }
+
+    @Override
+    public String name() {
+        return "stch";
+    }
+
+    @Override
+    public void init(int taskCount, long seed) {
+        tasks = taskCount;
+        epochsDone = 0;
+        warmupSum = new double[tasks];
+        reference = new double[tasks];
+        Arrays.fill(reference, 1.0);
+    }
+
+    private boolean warmingUp() {
+        return epochsDone < warmupEpochs;
+    }
+
+    @Override
+    public void onEpochEnd(int epoch, double[] meanTrainLosses) {
+        if (warmingUp()) {
+            for (int t = 0; t < tasks; t++) {
+                warmupSum[t] += Double.isFinite(meanTrainLosses[t]) ? meanTrainLosses[t] : 0;
+            }
+            epochsDone++;
+            if (!warmingUp()) {
+                for (int t = 0; t < tasks; t++) {
+                    double r = warmupSum[t] / warmupEpochs;
+                    reference[t] = r > FLOOR ? r : 1.0;
+                }
+            }
+        } else {
+            epochsDone++;
+        }
+    }
+
+    @Override
+    public double[] weights(double[] losses, boolean[] present) {
+        double[] w = new double[losses.length];
+        int n = 0;
+        for (boolean p : present) {
+            n += p ? 1 : 0;
+        }
+        if (warmingUp()) {
+            for (int t = 0; t < w.length; t++) {
+                w[t] = present[t] ? 1 : 0;
+            }
+            return w;
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        double[] f = new double[losses.length];
+        for (int t = 0; t < f.length; t++) {
+            if (present[t]) {
+                f[t] = Math.log(Math.max(losses[t], FLOOR) / reference[t]) / mu;
+                max = Math.max(max, f[t]);
+            }
+        }
+        double sum = 0;
+        for (int t = 0; t < f.length; t++) {
+            if (present[t]) {
+                sum += Math.exp(f[t] - max);
+            }
+        }
+        for (int t = 0; t < f.length; t++) {
+            if (present[t]) {
+                w[t] = n * Math.exp(f[t] - max) / sum / Math.max(losses[t], FLOOR);
+            }
+        }
+        return w;
+    }
+
+    @Override
+    public Combined combine(NDArray[] losses, double[] lossValues, boolean[] present) {
+        if (warmingUp()) {
+            return LossWeighting.super.combine(losses, lossValues, present);
+        }
+        // log-sum-exp shifted by the largest term (a constant: it does not change the gradient)
+        double max = Double.NEGATIVE_INFINITY;
+        int n = 0;
+        for (int t = 0; t < losses.length; t++) {
+            if (present[t]) {
+                n++;
+                max = Math.max(max, Math.log(Math.max(lossValues[t], FLOOR) / reference[t]) / mu);
+            }
+        }
+        NDArray sum = null;
+        for (int t = 0; t < losses.length; t++) {
+            if (!present[t]) {
+                continue;
+            }
+            NDArray f =
+                    losses[t]
+                            .maximum(Scalars.of(losses[t], FLOOR))
+                            .div(Scalars.of(losses[t], reference[t]))
+                            .log()
+                            .div(Scalars.of(losses[t], mu))
+                            .sub(Scalars.of(losses[t], max))
+                            .exp();
+            sum = sum == null ? f : sum.add(f);
+        }
+        if (sum == null) {
+            return new Combined(null, new double[losses.length]);
+        }
+        NDArray total = sum.log().add(Scalars.of(sum, max)).mul(Scalars.of(sum, mu * n));
+        return new Combined(total, weights(lossValues, present));
+    }
+}
