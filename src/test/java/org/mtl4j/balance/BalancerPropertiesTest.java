@@ -1,0 +1,332 @@
+package org.mtl4j.balance;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mtl4j.Mtl4jException;
+import org.mtl4j.balance.solver.MinNormSolver;
+import org.mtl4j.config.Options;
+import org.mtl4j.run.Engines;
+import org.mtl4j.train.Autograd;
+
+/** Each method's defining property, on hand-made losses and gradients. */
+class BalancerPropertiesTest {
+    private NDManager m;
+
+    @BeforeEach
+    void start() {
+        Engines.start(1, 3);
+        m = NDManager.newBaseManager();
+    }
+
+    @AfterEach
+    void stop() {
+        m.close();
+    }
+
+    /** d(combined loss)/d(L_t) for scalar leaf losses, which must equal the reported weights. */
+    private double[] lossGradients(LossWeighting lw, double[] values) {
+        NDArray[] losses = new NDArray[values.length];
+        boolean[] present = new boolean[values.length];
+        for (int t = 0; t < values.length; t++) {
+            losses[t] = m.create((float) values[t]);
+            losses[t].setRequiresGradient(true);
+            present[t] = true;
+        }
+        Autograd.setRecording(true);
+        LossWeighting.Combined c;
+        try {
+            c = lw.combine(losses, values, present);
+            Autograd.backward(c.loss(), false);
+        } finally {
+            Autograd.setRecording(false);
+        }
+        double[] g = new double[values.length];
+        for (int t = 0; t < values.length; t++) {
+            g[t] = losses[t].getGradient().getFloat();
+        }
+        assertArrayEquals(g, c.weights(), 1e-5 * max(g), "reported weights = loss gradients");
+        return g;
+    }
+
+    private static double max(double[] v) {
+        double x = 1e-12;
+        for (double d : v) {
+            x = Math.max(x, Math.abs(d));
+        }
+        return x;
+    }
+
+    @Test
+    void glsIsTheGeometricMeanAndScaleInvariant() {
+        GeometricLossStrategy gls = new GeometricLossStrategy();
+        gls.init(2, 1);
+        double[] g = lossGradients(gls, new double[] {2, 8});
+        // L = sqrt(2*8) = 4; dL/dL_t = L / (2 L_t)
+        assertArrayEquals(new double[] {1.0, 0.25}, g, 1e-6);
+        // scale invariance: every task's weight times its loss is the same, L / T, whatever the
+        // scale of one loss
+        double[] scaled = lossGradients(gls, new double[] {2000, 8});
+        assertEquals(scaled[1] * 8, scaled[0] * 2000, 1e-3);
+        assertEquals(Math.sqrt(2000 * 8) / 2, scaled[0] * 2000, 1e-3);
+    }
+
+    @Test
+    void imtlLScalesLossesWithLearnedExponentials() {
+        ImpartialLossWeighting imtl = new ImpartialLossWeighting();
+        imtl.init(2, 1);
+        List<NDArray> s = imtl.createLearnables(m);
+        double[] g = lossGradients(imtl, new double[] {3, 0.5});
+        assertArrayEquals(new double[] {1, 1}, g, 1e-6, "e^0 = 1 at the start");
+        // the gradient of e^s L - s with respect to s is e^s L - 1: positive when L > 1
+        float[] gs = s.get(0).getGradient().toFloatArray();
+        assertArrayEquals(new float[] {2f, -0.5f}, gs, 1e-5f);
+    }
+
+    @Test
+    void stchEqualWeightsDuringWarmupThenFavoursTheWorstTask() {
+        SmoothTchebycheff stch = new SmoothTchebycheff(0.1, 1);
+        stch.init(2, 1);
+        assertArrayEquals(new double[] {1, 1}, lossGradients(stch, new double[] {1, 5}), 1e-6);
+        stch.onEpochEnd(0, new double[] {1.0, 10.0}); // references r = (1, 10)
+        // relative losses 2/1 and 5/10: task 0 is worse off and gets nearly all the weight
+        double[] g = lossGradients(stch, new double[] {2, 5});
+        double share0 = g[0] * 2 / (g[0] * 2 + g[1] * 5);
+        assertTrue(share0 > 0.999, "share of the worst task " + share0);
+        // a large mu tends to equal shares of the log-losses: weight_t * L_t -> 1
+        SmoothTchebycheff flat = new SmoothTchebycheff(1e4, 0);
+        flat.init(2, 1);
+        double[] f = lossGradients(flat, new double[] {2, 5});
+        assertEquals(1.0, f[0] * 2, 1e-3);
+        assertEquals(1.0, f[1] * 5, 1e-3);
+    }
+
+    @Test
+    void famoWeightsSumToOneAndShiftTowardsSlowerTasks() {
+        Famo famo = new Famo(0.025, 0.0);
+        famo.init(2, 1);
+        double[] w = lossGradients(famo, new double[] {1, 4});
+        assertEquals(1.0, w[0] + w[1], 1e-6);
+        assertEquals(4.0, w[0] / w[1], 1e-5, "equal logits: w proportional to 1/L");
+        // task 0's loss halves, task 1's barely moves: task 1 must gain weight
+        for (int i = 0; i < 20; i++) {
+            famo.afterUpdate(new double[] {1, 4}, new double[] {0.5, 3.96});
+        }
+        double[] xi = famo.logits();
+        assertTrue(xi[1] > xi[0], "logits " + xi[0] + ", " + xi[1]);
+        double[] w2 = famo.weights(new double[] {1, 4}, new boolean[] {true, true});
+        assertTrue(w2[1] > w[1], w[1] + " -> " + w2[1]);
+    }
+
+    private GradientAggregator.Gradients grads(double[][] rows, double[] losses) {
+        int n = rows.length;
+        int d = rows[0].length;
+        float[] flat = new float[n * d];
+        double[][] gram = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < d; k++) {
+                flat[i * d + k] = (float) rows[i][k];
+            }
+            for (int j = 0; j < n; j++) {
+                for (int k = 0; k < d; k++) {
+                    gram[i][j] += rows[i][k] * rows[j][k];
+                }
+            }
+        }
+        int[] tasks = new int[n];
+        for (int i = 0; i < n; i++) {
+            tasks[i] = i;
+        }
+        return new GradientAggregator.Gradients(
+                m.create(flat, new Shape(n, d)), gram, losses, tasks, new long[] {d});
+    }
+
+    @Test
+    void gradNormWithAlphaZeroEqualisesWeightedGradientNorms() {
+        GradNorm gn = new GradNorm(GradientMode.PARAMETERS, 0.0, 0.01);
+        gn.init(2, 1);
+        double[][] gram = {{1, 0.5}, {0.5, 16}}; // norms 1 and 4
+        for (int i = 0; i < 3000; i++) {
+            gn.coefficients(gram, new double[] {1, 1});
+        }
+        double[] w = gn.weights();
+        assertEquals(2.0, w[0] + w[1], 1e-9, "weights sum to T");
+        assertEquals(
+                1.0, w[0] * 1 / (w[1] * 4), 0.05, "w_0 |g_0| = w_1 |g_1|: " + w[0] + ", " + w[1]);
+    }
+
+    @Test
+    void gradNormWithAlphaFavoursTheSlowerTask() {
+        GradNorm gn = new GradNorm(GradientMode.PARAMETERS, 1.5, 0.01);
+        gn.init(2, 1);
+        double[][] gram = {{1, 0}, {0, 1}};
+        gn.coefficients(gram, new double[] {1, 1}); // initial losses
+        for (int i = 0; i < 500; i++) {
+            gn.coefficients(gram, new double[] {0.2, 0.9}); // task 0 trains faster
+        }
+        double[] w = gn.weights();
+        assertTrue(w[1] > w[0] * 1.5, "the slower task gets more weight: " + w[0] + ", " + w[1]);
+    }
+
+    @Test
+    void gradDropKeepsOneSignPerElementWithProbabilityItsPurity() {
+        GradDrop gd = new GradDrop(GradientMode.PARAMETERS, 0.0);
+        gd.init(2, 1);
+        int d = 20000;
+        double[][] rows = new double[2][d];
+        for (int k = 0; k < d; k++) {
+            rows[0][k] = 3;
+            rows[1][k] = -1;
+        }
+        double[] out = vec(gd.combine(grads(rows, new double[] {1, 1})).direction());
+        int positive = 0;
+        for (double v : out) {
+            assertTrue(v == 3 || v == -1, "one task's gradient is kept, the other dropped: " + v);
+            positive += v > 0 ? 1 : 0;
+        }
+        // purity P = (1 + 2/4) / 2 = 0.75
+        assertEquals(0.75, positive / (double) d, 0.015);
+        // agreeing signs are never dropped, and leak 1 is the plain sum
+        double[][] agree = {{1, -2, 3}, {2, -1, 1}};
+        assertArrayEquals(
+                new double[] {3, -3, 4},
+                vec(gd.combine(grads(agree, new double[] {1, 1})).direction()),
+                1e-6);
+        GradDrop leaky = new GradDrop(GradientMode.PARAMETERS, 1.0);
+        assertArrayEquals(
+                new double[] {2, 2},
+                vec(
+                        leaky.combine(grads(new double[][] {{3, -1}, {-1, 3}}, new double[] {1, 1}))
+                                .direction()),
+                1e-6);
+    }
+
+    @Test
+    void gradDropInRepresentationModeDecidesPerFeatureOverTheBatch() {
+        GradDrop gd = new GradDrop(GradientMode.REPRESENTATION, 0.0);
+        // 2 rows x 3 features; feature 0: task a +1, +1 / task b -5, +1 -> summed a=+2, b=-4
+        double[][] rows = {{1, 1, 1, 1, 1, 1}, {-5, -1, 1, 1, 1, 1}};
+        var g = grads(rows, new double[] {1, 1});
+        g =
+                new GradientAggregator.Gradients(
+                        g.matrix(), g.gram(), g.losses(), g.tasks(), new long[] {2, 3});
+        int keptPositive = 0;
+        for (int i = 0; i < 400; i++) {
+            double[] out = vec(gd.combine(g).direction());
+            // rows (r0, r1) x features (f0, f1, f2), flattened row-major. Feature 0 has summed
+            // gradients a = +2, b = -4: one decision for both rows. Keeping the positive sign
+            // gives r0: a's 1 (b's -5 dropped), r1: 1 + 1; keeping the negative gives -5 and 0.
+            boolean pos = out[0] == 1;
+            assertEquals(pos ? 1.0 : -5.0, out[0], 1e-6);
+            assertEquals(pos ? 2.0 : 0.0, out[3], 1e-6);
+            // feature 1 sums to a = +2, b = 0: purity 1, the positive sign always wins
+            assertEquals(1.0, out[1], 1e-6);
+            assertEquals(2.0, out[4], 1e-6);
+            keptPositive += pos ? 1 : 0;
+        }
+        // purity of feature 0 = (1 + (2 - 4) / (2 + 4)) / 2 = 1/3
+        assertEquals(1.0 / 3, keptPositive / 400.0, 0.08);
+    }
+
+    @Test
+    void mocoWithFullTrackingConvergesToTheMinNormWeights() {
+        MoCo moco = new MoCo(1.0, 0.5, 0.0);
+        moco.init(3, 1);
+        moco.createLearnables(m);
+        double[][] rows = {{1, 0, 0.5}, {0, 1, 0.5}, {1.5, 1.5, 0}};
+        var g = grads(rows, new double[] {1, 1, 1});
+        GradientAggregator.Direction d = null;
+        for (int i = 0; i < 3000; i++) {
+            d = moco.combine(g);
+        }
+        double[] expected = MinNormSolver.solve(g.gram()).weights();
+        assertArrayEquals(expected, d.weights(), 2e-3);
+    }
+
+    @Test
+    void mocoTracksAMovingAverageOfTheGradients() {
+        MoCo moco = new MoCo(0.5, 0.1, 0.0);
+        moco.init(1, 1);
+        moco.createLearnables(m);
+        moco.combine(grads(new double[][] {{4, 0}}, new double[] {1}));
+        var d = moco.combine(grads(new double[][] {{0, 4}}, new double[] {1}));
+        // y = (4, 0) - 0.5 * ((4, 0) - (0, 4)) = (2, 2); one task: lambda = 1
+        assertArrayEquals(new double[] {2, 2}, vec(d.direction()), 1e-6);
+    }
+
+    @Test
+    void dbMtlGivesEveryTaskTheLargestAveragedMagnitude() {
+        DualBalancing db = new DualBalancing(0.0, 0.0); // no averaging: the current log-gradients
+        db.init(2, 1);
+        db.createLearnables(m);
+        double[][] rows = {{3, 4}, {0.1, 0}};
+        var d = db.combine(grads(rows, new double[] {5, 0.1}));
+        // log-gradients (0.6, 0.8) and (1, 0): both norm 1 already -> sum
+        assertArrayEquals(new double[] {1.6, 0.8}, vec(d.direction()), 1e-5);
+        DualBalancing db2 = new DualBalancing(0.0, 0.0);
+        db2.init(2, 1);
+        db2.createLearnables(m);
+        var d2 = db2.combine(grads(new double[][] {{3, 4}, {0.5, 0}}, new double[] {1, 1}));
+        // norms 5 and 0.5: the second is scaled by 10 to norm 5
+        assertArrayEquals(new double[] {8, 4}, vec(d2.direction()), 1e-5);
+    }
+
+    @Test
+    void excessMtlRaisesTheWeightOfTheTaskFarthestFromItsOptimum() {
+        ExcessRisk ex = new ExcessRisk(0.1);
+        ex.init(2, 1);
+        ex.createLearnables(m);
+        double[] w = null;
+        for (int i = 1; i <= 50; i++) {
+            // task 0 keeps a large gradient (far from its optimum), task 1's vanishes
+            double[][] rows = {{1, 1}, {1.0 / i, -1.0 / i}};
+            w = ex.combine(grads(rows, new double[] {1, 1})).weights();
+        }
+        assertEquals(2.0, w[0] + w[1], 1e-9);
+        assertTrue(w[0] > 1.5, "weights " + w[0] + ", " + w[1]);
+    }
+
+    @Test
+    void methodsThatNeedOneVectorSpaceRejectRepresentationModeWithTheReason() {
+        for (String method : List.of("moco", "db_mtl", "excess_mtl")) {
+            Mtl4jException e =
+                    assertThrows(
+                            Mtl4jException.class,
+                            () ->
+                                    BalancerRegistry.create(
+                                            method,
+                                            Options.of(
+                                                    "cfg.yaml: balancer",
+                                                    Map.of("mode", "representation"))));
+            assertTrue(
+                    e.getMessage().contains("cfg.yaml: balancer.mode")
+                            && e.getMessage().contains("vector space"),
+                    e.getMessage());
+            assertEquals(
+                    GradientMode.PARAMETERS,
+                    ((GradientAggregator)
+                                    BalancerRegistry.create(
+                                            method, Options.of("t", Map.of("mode", "parameters"))))
+                            .mode());
+        }
+    }
+
+    private static double[] vec(NDArray a) {
+        float[] f = a.toFloatArray();
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+}
