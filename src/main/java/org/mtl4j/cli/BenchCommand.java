@@ -50,8 +50,9 @@ import picocli.CommandLine.Option;
                     + " each method and thread count, next to a PyTorch reference of the same"
                     + " model and loop.",
             "Problems: multi-fashion (the Multi-Fashion LeNet, two 10-class tasks; needs"
-                    + " apt-get install dataset-fashion-mnist) or demo (the demo MLP on"
-                    + " synthetic data, no files needed)."
+                    + " apt-get install dataset-fashion-mnist), synthetic-8 (8 regression tasks"
+                    + " sharing an MLP, for memory with many tasks) or demo (the demo MLP on"
+                    + " synthetic data)."
         })
 final class BenchCommand implements Callable<Integer> {
     @Mixin Main.Common common = new Main.Common();
@@ -119,6 +120,7 @@ final class BenchCommand implements Callable<Integer> {
     /** The benchmarked problems. */
     enum Problem {
         MULTI_FASHION("multi-fashion"),
+        SYNTHETIC_8("synthetic-8"),
         DEMO("demo");
 
         final String label;
@@ -137,6 +139,13 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         List<Task> tasks() {
+            if (this == SYNTHETIC_8) {
+                List<Task> t = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    t.add(Task.of("y" + i, new TaskType.Regression(1)));
+                }
+                return t;
+            }
             if (this == MULTI_FASHION) {
                 return List.of(
                         Task.of("left", new TaskType.Multiclass(TwoObjectImages.CLASSES)),
@@ -146,6 +155,10 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         ModelSpec model(int numericWidth) {
+            if (this == SYNTHETIC_8) {
+                return new ModelSpec(
+                        numericWidth, List.of(), 1, MlpSpec.of(256, 128), MlpSpec.of(16));
+            }
             if (this == MULTI_FASHION) {
                 return new ModelSpec(
                         numericWidth, List.of(), 1, LeNetSpec.standard(), MlpSpec.of());
@@ -155,6 +168,11 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         String description() {
+            if (this == SYNTHETIC_8) {
+                return "synthetic-8: 8 regression tasks on the synthetic data of Ma et al. 2018"
+                        + " (rho 0.5, 100 features), MLP encoder 100->256->128, heads 128->16->1,"
+                        + " Adam";
+            }
             if (this == MULTI_FASHION) {
                 return "Multi-Fashion: LeNet encoder (conv 1->10 5x5, pool, relu, conv 10->20 5x5,"
                         + " pool, relu, fc 320->50, relu), a linear head per task, 2 tasks x 10"
@@ -369,6 +387,12 @@ final class BenchCommand implements Callable<Integer> {
                             java.util.Arrays.copyOf(im.pixels(), n * im.rows() * im.cols()));
             lb = new IdxReader.Labels(n, java.util.Arrays.copyOf(lb.values(), n));
             data = TwoObjectImages.build(im, lb, im, lb, 1);
+        } else if (p == Problem.SYNTHETIC_8) {
+            data =
+                    org.mtl4j.data.SyntheticMmoe.generate(
+                            new org.mtl4j.data.SyntheticMmoe.Spec(
+                                    8, 0.5, batchSize * batchCount, 100, 10, 1.0, 0.01, false),
+                            1);
         } else {
             Experiment exp = DemoCommand.experiment("ew", 1, 7, 1);
             data = exp.loadData().train().get(0);
