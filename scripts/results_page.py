@@ -1,16 +1,24 @@
 #!/usr/bin/env python3
 """Writes the Multi-Fashion results page from run outputs (summary.json files), never by hand.
 
-Usage: results_page.py RUNS_DIR PAGE.md "COMMAND"
-RUNS_DIR/seed<N>/compare/{mtl,stl-left,stl-right}/summary.json and RUNS_DIR/seed<N>/<method>/summary.json.
+Usage: results_page.py RUNS_DIR PAGE.md "COMMAND" METHOD...
+RUNS_DIR/seed<N>/compare/{mtl,stl-left,stl-right}/summary.json (EW and single-task) and
+RUNS_DIR/seed<N>/<method>[-<mode>]/summary.json for each METHOD given as name or name/mode.
+A method is listed with the seeds it has finished; the seed count is shown next to it.
 """
 import json
 import os
 import statistics
 import sys
 
-METHODS = [("single-task", None), ("EW", "ew"), ("UW", "uw"), ("DWA", "dwa"), ("RLW", "rlw"),
-           ("PCGrad", "pcgrad"), ("MGDA", "mgda")]
+NAMES = {
+    "ew": "EW", "uw": "UW", "dwa": "DWA", "rlw": "RLW", "gls": "GLS", "imtl_l": "IMTL-L",
+    "stch": "STCH", "famo": "FAMO", "gradnorm": "GradNorm", "graddrop": "GradDrop",
+    "mgda": "MGDA", "pcgrad": "PCGrad", "gradvac": "GradVac", "imtl_g": "IMTL-G",
+    "cagrad": "CAGrad", "aligned_mtl": "Aligned-MTL", "config": "ConFIG", "upgrad": "UPGrad",
+    "dualproj": "DualProj", "nash_mtl": "Nash-MTL", "fairgrad": "FairGrad", "moco": "MoCo",
+    "db_mtl": "DB-MTL", "excess_mtl": "ExcessMTL",
+}
 TASKS = ["left", "right"]
 
 
@@ -19,21 +27,22 @@ def summary(path):
         return json.load(f)
 
 
-def accuracies(runs, seed, method):
+def run_dir(runs, seed, spec):
     base = os.path.join(runs, "seed%d" % seed)
-    out = {}
-    for task in TASKS:
-        if method is None:
-            s = summary(os.path.join(base, "compare", "stl-" + task, "summary.json"))
-        elif method == "ew":
-            s = summary(os.path.join(base, "compare", "mtl", "summary.json"))
-        else:
-            s = summary(os.path.join(base, method, "summary.json"))
-        out[task] = s["metrics"][task]["accuracy"]
-    return out
+    if spec == "ew":
+        return os.path.join(base, "compare", "mtl")
+    return os.path.join(base, spec.replace("/", "-"))
+
+
+def label(spec):
+    name, _, mode = spec.partition("/")
+    text = NAMES.get(name, name)
+    return text + (" (%s)" % mode if mode else "")
 
 
 def cell(values):
+    if not values:
+        return "—"
     if len(values) == 1:
         return "%.2f" % (100 * values[0])
     return "%.2f ± %.2f" % (100 * statistics.mean(values), 100 * statistics.stdev(values))
@@ -41,12 +50,44 @@ def cell(values):
 
 def main():
     runs, page, command = sys.argv[1], sys.argv[2], sys.argv[3]
+    specs = []
+    for s in sys.argv[4:]:
+        if s not in specs:
+            specs.append(s)
     seeds = sorted(int(d[4:]) for d in os.listdir(runs) if d.startswith("seed"))
-    table = {}
-    for name, method in METHODS:
-        per_seed = [accuracies(runs, s, method) for s in seeds]
-        table[name] = {t: [r[t] for r in per_seed] for t in TASKS}
-    base = {t: statistics.mean(table["single-task"][t]) for t in TASKS}
+    stl = {t: [] for t in TASKS}
+    for s in seeds:
+        for t in TASKS:
+            p = os.path.join(runs, "seed%d" % s, "compare", "stl-" + t, "summary.json")
+            if os.path.exists(p):
+                stl[t].append(summary(p)["metrics"][t]["accuracy"])
+    base = {t: statistics.mean(stl[t]) for t in TASKS}
+    ew_speed = {}
+    for s in seeds:
+        p = os.path.join(run_dir(runs, s, "ew"), "summary.json")
+        if os.path.exists(p):
+            ew_speed[s] = summary(p)["steps_per_second"]
+    rows = []
+    for spec in specs:
+        accs = {t: [] for t in TASKS}
+        ratios = []
+        done = []
+        for s in seeds:
+            p = os.path.join(run_dir(runs, s, spec), "summary.json")
+            if not os.path.exists(p):
+                continue
+            sm = summary(p)
+            done.append(s)
+            for t in TASKS:
+                accs[t].append(sm["metrics"][t]["accuracy"])
+            if s in ew_speed and sm.get("steps_per_second"):
+                ratios.append(ew_speed[s] / sm["steps_per_second"])
+        if not done:
+            continue
+        dm = statistics.mean(
+            (statistics.mean(accs[t]) - base[t]) / base[t] * 100 for t in TASKS)
+        rows.append((label(spec), len(done), cell(accs["left"]), cell(accs["right"]),
+                     "%+.2f" % dm, "%.2f" % statistics.mean(ratios) if ratios else "—"))
     lines = [
         "# Multi-Fashion results",
         "",
@@ -56,19 +97,21 @@ def main():
         "",
         "Multi-Fashion (two overlapping Fashion-MNIST items per 28×28 image; Lin et al. 2019, built",
         "as MultiMNIST of Sener & Koltun 2018), shared LeNet encoder, linear heads, Adam lr 1e-3,",
-        "batch 256. Test accuracy (%) at the best validation epoch (validation loss), mean ± std over",
-        "seeds %s. Δm is relative to the single-task baselines' mean accuracies." % ", ".join(map(str, seeds)),
+        "batch 256, 10 epochs. Test accuracy (%) at the best validation epoch (validation loss),",
+        "mean ± std over the seeds run (column *seeds*; the grid covers seeds %s)."
+        % ", ".join(map(str, seeds)),
+        "Δm is the mean relative accuracy change against the single-task baselines' mean",
+        "accuracies (negative: sharing hurt). *Step time* is EW's training steps per second divided",
+        "by the method's, from the same seed's runs (whole runs on a shared machine, so ±10%;",
+        "`./mtl4j bench` measures step time in isolation). Gradient methods use the gradients of",
+        "the shared parameters unless the mode says *representation*.",
         "",
-        "| method | left | right | Δm (%) |",
-        "|---|---|---|---|",
+        "| method | seeds | left | right | Δm (%) | step time vs EW |",
+        "|---|---|---|---|---|---|",
+        "| single-task | %d | %s | %s | — | — |" % (len(stl["left"]), cell(stl["left"]), cell(stl["right"])),
     ]
-    for name, _ in METHODS:
-        accs = table[name]
-        dm = statistics.mean(
-            (statistics.mean(accs[t]) - base[t]) / base[t] * 100 for t in TASKS)
-        lines.append("| %s | %s | %s | %s |" % (
-            name, cell(accs["left"]), cell(accs["right"]),
-            "—" if name == "single-task" else "%+.2f" % dm))
+    for r in rows:
+        lines.append("| %s | %d | %s | %s | %s | %s |" % r)
     os.makedirs(os.path.dirname(os.path.abspath(page)), exist_ok=True)
     tmp = page + ".tmp"
     with open(tmp, "w") as f:
