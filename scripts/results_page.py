@@ -34,6 +34,11 @@ def run_dir(runs, seed, spec):
     return os.path.join(base, spec.replace("/", "-"))
 
 
+def threads(directory):
+    p = os.path.join(directory, "manifest.json")
+    return summary(p).get("threads") if os.path.exists(p) else None
+
+
 def label(spec):
     name, _, mode = spec.partition("/")
     text = NAMES.get(name, name)
@@ -66,7 +71,7 @@ def main():
     for s in seeds:
         p = os.path.join(run_dir(runs, s, "ew"), "summary.json")
         if os.path.exists(p):
-            ew_speed[s] = summary(p)["steps_per_second"]
+            ew_speed[s] = (summary(p)["steps_per_second"], threads(run_dir(runs, s, "ew")))
     rows = []
     for spec in specs:
         accs = {t: [] for t in TASKS}
@@ -80,8 +85,10 @@ def main():
             done.append(s)
             for t in TASKS:
                 accs[t].append(sm["metrics"][t]["accuracy"])
-            if s in ew_speed and sm.get("steps_per_second"):
-                ratios.append(ew_speed[s] / sm["steps_per_second"])
+            # only against an EW run with the same engine thread count
+            if (s in ew_speed and sm.get("steps_per_second")
+                    and ew_speed[s][1] == threads(run_dir(runs, s, spec))):
+                ratios.append(ew_speed[s][0] / sm["steps_per_second"])
         if not done:
             continue
         dm = statistics.mean(
@@ -102,7 +109,8 @@ def main():
         % ", ".join(map(str, seeds)),
         "Δm is the mean relative accuracy change against the single-task baselines' mean",
         "accuracies (negative: sharing hurt). *Step time* is EW's training steps per second divided",
-        "by the method's, from the same seed's runs (whole runs on a shared machine, so ±10%;",
+        "by the method's, from the same seed's runs with the same thread count (whole runs on a shared",
+        "machine, so ±10%; — where no EW run with the same thread count exists;",
         "`./mtl4j bench` measures step time in isolation). Gradient methods use the gradients of",
         "the shared parameters unless the mode says *representation*.",
         "",
