@@ -161,6 +161,37 @@ public final class BalancerRegistry {
                     parametersOnly(o, "excess_mtl", "its accumulated squared gradients");
                     return new ExcessRisk(o.getDouble("step_size", 0.01));
                 });
+        register(
+                "upgrad",
+                "UPGrad: mean of the gradients projected onto their dual cone (Quinton & Rey"
+                        + " 2024)",
+                "mode (parameters)",
+                "parameters, representation",
+                o -> new UpGrad(mode(o)));
+        register(
+                "dualproj",
+                "DualProj: the mean gradient projected onto the dual cone (Quinton & Rey 2024)",
+                "mode (parameters)",
+                "parameters, representation",
+                o -> new DualProj(mode(o)));
+        register(
+                "nash_mtl",
+                "Nash-MTL: Nash bargaining solution of the task gradients (Navon et al. 2022)",
+                "mode (parameters), update_every (1), max_norm (1.0; 0 = no cap)",
+                "parameters, representation",
+                o ->
+                        new NashMtl(
+                                mode(o),
+                                o.getInt("update_every", 1),
+                                o.getDouble("max_norm", 1.0)));
+        register(
+                "fairgrad",
+                "FairGrad: alpha-fair allocation of the shared improvement (Ban & Ji 2024)",
+                "mode (parameters), alpha (1.0), max_norm (1.0; 0 = no cap)",
+                "parameters, representation",
+                o ->
+                        new FairGrad(
+                                mode(o), o.getDouble("alpha", 1.0), o.getDouble("max_norm", 1.0)));
     }
 
     private BalancerRegistry() {}

@@ -1,0 +1,61 @@
+package org.mtl4j.balance;
+
+import org.mtl4j.balance.solver.NashMtlSolver;
+
+/**
+ * Nash-MTL: Navon et al., "Multi-Task Learning as a Bargaining Game", ICML 2022. The update is the
+ * Nash bargaining solution d = Σ_t α_t·g_t with Gᵀ G α = 1/α element-wise (their Eq. 4), so that
+ * every task's utility g_t·d is inversely proportional to its weight; solved exactly in the JVM by
+ * {@link NashMtlSolver} (the paper approximates it by a sequence of convex programs).
+ *
+ * <p>As in the authors' code, the weights can be recomputed only every {@code updateEvery} steps
+ * (reused in between), and the norm of the combined shared gradient is capped at {@code maxNorm}
+ * (their default 1.0; 0 turns it off). Unlike their code, the task heads receive their plain
+ * gradients (mtl4j's rule for every gradient method), not α_t times them.
+ */
+public final class NashMtl implements GradientAggregator {
+    private final GradientMode mode;
+    private final int updateEvery;
+    private final double maxNorm;
+    private double[] last;
+    private long step;
+
+    public NashMtl(GradientMode mode, int updateEvery, double maxNorm) {
+        if (updateEvery < 1) {
+            throw new IllegalArgumentException(
+                    "nash_mtl update_every must be >= 1, got " + updateEvery);
+        }
+        if (!(maxNorm >= 0) || Double.isInfinite(maxNorm)) {
+            throw new IllegalArgumentException(
+                    "nash_mtl max_norm must be >= 0 (0: no cap), got " + maxNorm);
+        }
+        this.mode = mode;
+        this.updateEvery = updateEvery;
+        this.maxNorm = maxNorm;
+    }
+
+    @Override
+    public String name() {
+        return "nash_mtl";
+    }
+
+    @Override
+    public GradientMode mode() {
+        return mode;
+    }
+
+    @Override
+    public void init(int taskCount, long seed) {
+        last = null;
+        step = 0;
+    }
+
+    @Override
+    public double[] coefficients(double[][] gram, double[] losses) {
+        if (last == null || last.length != gram.length || step % updateEvery == 0) {
+            last = NashMtlSolver.solve(gram).weights();
+        }
+        step++;
+        return NormCap.cap(last, gram, maxNorm);
+    }
+}
