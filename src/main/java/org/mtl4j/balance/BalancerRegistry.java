@@ -192,6 +192,72 @@ public final class BalancerRegistry {
                 o ->
                         new FairGrad(
                                 mode(o), o.getDouble("alpha", 1.0), o.getDouble("max_norm", 1.0)));
+        register(
+                "gradvac",
+                "GradVac: steer pairwise gradient cosines to running targets (Wang et al. 2021)",
+                "mode (parameters), beta (0.01)",
+                "parameters, representation",
+                o -> new GradVac(mode(o), o.getDouble("beta", 0.01)));
+        register(
+                "imtl_g",
+                "IMTL-G: update with equal projections on every unit task gradient (Liu et al."
+                        + " 2021)",
+                "mode (parameters)",
+                "parameters, representation",
+                o -> new ImtlG(mode(o)));
+        register(
+                "cagrad",
+                "CAGrad: best worst-task improvement near the mean gradient (Liu et al. 2021)",
+                "mode (parameters), c (0.4), rescale (1; 0: none, 1: 1/(1+c^2), 2: 1/(1+c))",
+                "parameters, representation",
+                o -> {
+                    int r = o.getInt("rescale", 1);
+                    if (r < 0 || r > 2) {
+                        throw new Mtl4jException(
+                                o.at("rescale")
+                                        + ": use 0 (none), 1 (divide by 1+c^2) or 2 (divide by"
+                                        + " 1+c), got "
+                                        + r);
+                    }
+                    return new CaGrad(
+                            mode(o),
+                            o.getDouble("c", 0.4),
+                            org.mtl4j.balance.solver.CaGradSolver.Rescale.values()[r]);
+                });
+        register(
+                "aligned_mtl",
+                "Aligned-MTL: gradients aligned to an orthogonal, equal-norm system"
+                        + " (Senushkin et al. 2023)",
+                "mode (parameters), scale (min | median | rmse)",
+                "parameters, representation",
+                o -> {
+                    String sc = o.getString("scale", "min");
+                    org.mtl4j.balance.solver.AlignedMtlSolver.Scale scale;
+                    switch (sc.toLowerCase(Locale.ROOT)) {
+                        case "min":
+                            scale = org.mtl4j.balance.solver.AlignedMtlSolver.Scale.MIN;
+                            break;
+                        case "median":
+                            scale = org.mtl4j.balance.solver.AlignedMtlSolver.Scale.MEDIAN;
+                            break;
+                        case "rmse":
+                            scale = org.mtl4j.balance.solver.AlignedMtlSolver.Scale.RMSE;
+                            break;
+                        default:
+                            throw new Mtl4jException(
+                                    o.at("scale")
+                                            + ": unknown \""
+                                            + sc
+                                            + "\"; use min, median or rmse");
+                    }
+                    return new AlignedMtl(mode(o), scale);
+                });
+        register(
+                "config",
+                "ConFIG: equal-cosine conflict-free direction (Liu et al. 2024)",
+                "mode (parameters)",
+                "parameters, representation",
+                o -> new ConFig(mode(o)));
     }
 
     private BalancerRegistry() {}

@@ -361,8 +361,25 @@ class CliTest {
         }
         Result m = cli("methods");
         assertEquals(0, m.code());
-        for (String c : List.of("ew", "fixed", "uw", "dwa", "rlw", "pcgrad", "mgda")) {
-            assertTrue(m.out().contains(c), c);
+        List<org.mtl4j.balance.BalancerRegistry.Entry> entries =
+                org.mtl4j.balance.BalancerRegistry.entries();
+        assertTrue(entries.size() >= 25, "methods: " + entries.size());
+        String docs;
+        try {
+            docs = java.nio.file.Files.readString(java.nio.file.Path.of("docs/config.md"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        for (var e : entries) {
+            assertTrue(m.out().contains("  " + e.name() + " "), e.name() + " listed");
+            if (!e.modes().equals("loss")) {
+                assertTrue(
+                        m.out().contains("modes: " + e.modes() + "; options: "),
+                        e.name() + " shows its modes");
+            }
+            assertTrue(
+                    docs.contains("| `" + e.name() + "` |"),
+                    "docs/config.md documents method " + e.name());
         }
     }
 }
