@@ -106,9 +106,9 @@ public final class BalancerRegistry {
         register(
                 "stch",
                 "smooth Tchebycheff scalarisation of the log-losses (Lin et al. 2024)",
-                "mu (1.0), warmup_epochs (1)",
+                "mu (1.0), warmup_epochs (4)",
                 "loss",
-                o -> new SmoothTchebycheff(o.getDouble("mu", 1.0), o.getInt("warmup_epochs", 1)));
+                o -> new SmoothTchebycheff(o.getDouble("mu", 1.0), o.getInt("warmup_epochs", 4)));
         register(
                 "famo",
                 "FAMO: weights adapted so all losses fall at the same rate (Liu et al. 2023)",
@@ -132,24 +132,26 @@ public final class BalancerRegistry {
                 "moco",
                 "MoCo: tracked gradients and a projected min-norm weight step (Fernando et al."
                         + " 2023)",
-                "beta (0.5), gamma (0.1), rho (0.0)",
+                "beta (0.5), beta_sigma (0.5), gamma (0.1), gamma_sigma (0.5), rho (0.0)",
                 "parameters",
                 o -> {
                     parametersOnly(o, "moco", "its tracked gradients");
                     return new MoCo(
                             o.getDouble("beta", 0.5),
+                            o.getDouble("beta_sigma", 0.5),
                             o.getDouble("gamma", 0.1),
+                            o.getDouble("gamma_sigma", 0.5),
                             o.getDouble("rho", 0.0));
                 });
         register(
                 "db_mtl",
                 "DB-MTL: log-loss gradients averaged and scaled to the largest norm (Lin et al."
                         + " 2023)",
-                "beta (0.9), sigma (0.5)",
+                "beta (0.9), sigma (0.0)",
                 "parameters",
                 o -> {
                     parametersOnly(o, "db_mtl", "its moving averages of the gradients");
-                    return new DualBalancing(o.getDouble("beta", 0.9), o.getDouble("sigma", 0.5));
+                    return new DualBalancing(o.getDouble("beta", 0.9), o.getDouble("sigma", 0.0));
                 });
         register(
                 "excess_mtl",

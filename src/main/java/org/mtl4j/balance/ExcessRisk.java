@@ -7,18 +7,18 @@ import java.util.List;
 import org.mtl4j.train.Scalars;
 
 /**
- * ExcessMTL: He, Zhou, Cao and Chen, "Robust Multi-Task Learning with Excess Risks", ICML 2024.
- * Tasks are weighted by their <em>excess</em> risk (the distance of their loss from its optimum),
- * not by the loss itself, so a task with noisy labels and a high irreducible loss does not take
- * over. The excess risk of task t is estimated by the second-order approximation ½·g_tᵀ H_t⁻¹ g_t
- * with a diagonal H_t from the task's accumulated squared gradients (as in AdaGrad: H_t = √(Σ_k
- * g_t,k²) + ε), and the weights follow exponentiated gradient ascent, w_t ← w_t·exp(η·e_t),
- * renormalised to sum to the number of tasks present; the update is Σ_t w_t·g_t.
+ * ExcessMTL: He et al., "Robust Multi-Task Learning with Excess Risks", ICML 2024. Tasks are
+ * weighted by their <em>excess</em> risk (the distance of their loss from its optimum), not by the
+ * loss itself, so a task with noisy labels and a high irreducible loss does not take over. The
+ * excess risk of task t is estimated by the second-order approximation ½·g_tᵀ H_t⁻¹ g_t with a
+ * diagonal H_t from the task's accumulated squared gradients (as in AdaGrad: H_t = √(Σ_k g_t,k²) +
+ * ε), and the weights follow exponentiated gradient ascent, w_t ← w_t·exp(η·e_t), renormalised to
+ * sum to the number of tasks present; the update is Σ_t w_t·g_t.
  *
- * <p>Deviation, for scale invariance: e_t is divided by its value at the task's first step, so η
- * does not depend on the scale of each task's gradients. Parameters mode only: the accumulated
- * squares must live in the same space at every step, which the representation gradients (of
- * different batch rows each step) do not.
+ * <p>As in the authors' code, e_t is divided by its value at the task's first step, so η does not
+ * depend on the scale of each task's gradients. Parameters mode only: the accumulated squares must
+ * live in the same space at every step, which the representation gradients (of different batch rows
+ * each step) do not.
  */
 public final class ExcessRisk implements GradientAggregator {
     private static final double EPS = 1e-8;

@@ -3,14 +3,16 @@ package org.mtl4j.balance;
 import java.util.Arrays;
 
 /**
- * FAMO, fast adaptive multitask optimisation: Liu, Liu, Wang and Liu, "FAMO: Fast Adaptive
+ * FAMO, fast adaptive multitask optimisation: Liu, Feng, Stone and Liu, "FAMO: Fast Adaptive
  * Multitask Optimization", NeurIPS 2023, Algorithm 1. Task weights z = softmax(ξ) over logits ξ;
  * the update follows Σ_t z_t·∇log L_t normalised, i.e. the loss gradient Σ_t w_t·∇L_t with w_t =
  * (z_t/L_t) / Σ_s (z_s/L_s) (the weights reported; they sum to 1, where equal weighting's sum to
  * T). After the update the same batch's losses L_t' are measured and the logits take one Adam step
  * (learning rate β; weight decay γ added to the logits' gradient) along the gradient Jᵀδ of the
  * softmax, δ_t = log L_t − log L_t': tasks whose loss fell faster lose weight, so all losses fall
- * at the same rate. This costs one forward pass without gradients per step.
+ * at the same rate. This costs one forward pass without gradients per step, in training mode as in
+ * the authors' code (so dropout is active, and batch norm, if the model has it, updates its running
+ * statistics in that pass too).
  *
  * <p>L_t is floored at 1e-8 (the paper subtracts a known minimum loss, 0 for the losses mtl4j
  * uses). Tasks absent from a batch are left out of that step's weights and logit update.

@@ -58,11 +58,17 @@ public final class GradDrop implements GradientAggregator {
         int n = (int) m.getShape().get(0);
         long d = m.getShape().get(1);
         NDManager s = m.getManager();
-        NDArray signal = m;
-        if (mode == GradientMode.REPRESENTATION && g.shape().length == 2) {
-            long rows = g.shape()[0];
-            // purity from gradients summed over the batch: (T', rows, width) -> (T', 1, width)
-            signal = m.reshape(n, rows, d / rows).sum(new int[] {1}, true);
+        boolean batched = mode == GradientMode.REPRESENTATION && g.shape().length == 2;
+        NDArray signal = m; // what the sign decision is made on, one row per task
+        long rows = 1;
+        if (batched) {
+            rows = g.shape()[0];
+            NDArray perRow = m.reshape(n, rows, d / rows);
+            if (g.representation() != null) {
+                // the paper weights each row's gradient by the sign of its activation
+                perRow = perRow.mul(g.representation().sign().reshape(1, rows, d / rows));
+            }
+            signal = perRow.sum(new int[] {1}); // (T', width): summed over the batch rows
         }
         NDArray sum = signal.sum(new int[] {0});
         NDArray abs = signal.abs().sum(new int[] {0});
@@ -71,24 +77,26 @@ public final class GradDrop implements GradientAggregator {
                         .add(Scalars.of(sum, 1))
                         .mul(Scalars.of(sum, 0.5));
         NDArray u = s.randomUniform(0f, 1f, purity.getShape());
-        NDArray keepPositive = purity.gt(u); // where the positive sign wins
-        if (signal != m) {
-            long rows = g.shape()[0];
-            keepPositive =
-                    keepPositive
-                            .broadcast(new ai.djl.ndarray.types.Shape(rows, d / rows))
-                            .reshape(d);
-        }
-        NDArray positive = m.gt(Scalars.of(m, 0));
-        NDArray negative = m.lt(Scalars.of(m, 0));
-        NDArray mask =
-                positive.logicalAnd(keepPositive)
-                        .logicalOr(negative.logicalAnd(keepPositive.logicalNot()))
+        NDArray positiveWins = purity.gt(u);
+        // task t keeps its gradient where its (summed) sign is the winning one
+        NDArray keep =
+                signal.gt(Scalars.of(signal, 0))
+                        .logicalAnd(positiveWins)
+                        .logicalOr(
+                                signal.lt(Scalars.of(signal, 0))
+                                        .logicalAnd(positiveWins.logicalNot()))
                         .toType(m.getDataType(), false);
-        if (leak > 0) {
-            mask = mask.mul(Scalars.of(mask, 1 - leak)).add(Scalars.of(mask, leak));
+        if (batched) {
+            // the same decision for every row: (T', width) -> (T', rows, width) -> (T', d)
+            keep =
+                    keep.reshape(n, 1, d / rows)
+                            .broadcast(new ai.djl.ndarray.types.Shape(n, rows, d / rows))
+                            .reshape(n, d);
         }
-        NDArray kept = m.mul(mask);
+        if (leak > 0) {
+            keep = keep.mul(Scalars.of(keep, 1 - leak)).add(Scalars.of(keep, leak));
+        }
+        NDArray kept = m.mul(keep);
         NDArray direction = kept.sum(new int[] {0});
         float[] keptSq = kept.square().sum(new int[] {1}).toFloatArray();
         double[] w = new double[n];

@@ -27,8 +27,7 @@ public final class GradNorm implements GradientAggregator {
 
     /**
      * @param alpha the asymmetry α ≥ 0 (paper: 1.5 on NYUv2; 0 forces equal gradient norms)
-     * @param lr step size of the weights' normalised gradient descent (&gt; 0; mtl4j's default
-     *     0.01)
+     * @param lr relative step of the weights' sign updates (&gt; 0; mtl4j's default 0.01)
      */
     public GradNorm(GradientMode mode, double alpha, double lr) {
         if (!(alpha >= 0) || Double.isInfinite(alpha)) {
@@ -90,30 +89,20 @@ public final class GradNorm implements GradientAggregator {
             meanRatio += ratio[k] / n;
         }
         if (n > 1 && meanG > 0 && meanRatio > 0) {
+            double[] next = new double[n];
+            double sum = 0;
             for (int k = 0; k < n; k++) {
                 int t = tasks[k];
                 double target = meanG * Math.pow(ratio[k] / meanRatio, alpha);
-                double g = Math.signum(w[t] * norm[k] - target) * norm[k];
-                // scale-free step: the gradient is relative to the mean norm
-                w[t] = Math.max(w[t] - lr * g / (meanG / meanWeight(tasks)), 1e-6);
-            }
-            double sum = 0;
-            for (int k = 0; k < n; k++) {
-                sum += w[tasks[k]];
+                // multiplicative sign step on dL_grad/dw_t = sign(G_t - target_t)·|g_t|
+                next[k] = w[t] * Math.exp(-lr * Math.signum(w[t] * norm[k] - target));
+                sum += next[k];
             }
             for (int k = 0; k < n; k++) {
-                w[tasks[k]] *= n / sum;
+                w[tasks[k]] = next[k] * n / sum;
             }
         }
         return c;
-    }
-
-    private double meanWeight(int[] tasks) {
-        double s = 0;
-        for (int t : tasks) {
-            s += w[t];
-        }
-        return s / tasks.length;
     }
 
     @Override

@@ -38,8 +38,16 @@ public non-sealed interface GradientAggregator extends Balancer {
      * @param tasks the index of each row's task among all T tasks
      * @param shape the shape of one task's gradient before flattening: (d) for the shared
      *     parameters, (B, width) for the shared representation of a batch of B rows
+     * @param representation in representation mode the shared representation itself (shape {@code
+     *     shape}, no gradient), else null
      */
-    record Gradients(NDArray matrix, double[][] gram, double[] losses, int[] tasks, long[] shape) {}
+    record Gradients(
+            NDArray matrix,
+            double[][] gram,
+            double[] losses,
+            int[] tasks,
+            long[] shape,
+            NDArray representation) {}
 
     /**
      * The update direction (a d-vector) and one weight per row: its coefficient in the direction,

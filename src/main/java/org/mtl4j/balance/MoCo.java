@@ -11,31 +11,39 @@ import java.util.List;
  * MoCo, multi-objective gradient correction: Fernando et al., "Mitigating Gradient Bias in
  * Multi-objective Learning: A Provably Convergent Approach", ICLR 2023, Algorithm 1. Stochastic
  * MGDA is biased because the min-norm weights are computed from noisy gradients; MoCo instead
- * tracks each task's gradient, y_t ← y_t − β·(y_t − g_t), updates the weights by one projected
- * gradient step on the min-norm objective, λ ← Π_Δ(λ − γ·(YᵀY + ρI)·λ), and moves along Σ_t
- * λ_t·y_t. Tracked gradients start at the first gradient of each task.
+ * tracks each task's gradient, y_t ← y_t − β_k·(y_t − g_t), updates the weights by one projected
+ * gradient step on the min-norm objective, λ ← Π_Δ(λ − γ_k·(YᵀY + ρI)·λ), and moves along Σ_t
+ * λ_t·y_t. The step sizes decay with the step k as β_k = β/k^{σ_β} and γ_k = γ/k^{σ_γ} (the paper's
+ * analysis uses decaying steps; the exponents 0.5 are those of the authors' code as released in
+ * LibMTL). Tracked gradients start at the first gradient of each task.
  *
  * <p>Deviation: YᵀY is divided by its largest diagonal entry before the λ step, so that γ does not
- * depend on the scale of the gradients. Tasks absent from a batch keep their λ; the step is taken
- * on the present tasks' weights rescaled to the simplex. The reported weights are λ (over the
- * tracked gradients, not the current ones).
+ * depend on the scale of the gradients (the authors' code instead rescales every gradient to norm
+ * L_t before tracking it). Tasks absent from a batch keep their λ; the step is taken on the present
+ * tasks' weights rescaled to the simplex. The reported weights are λ (over the tracked gradients,
+ * not the current ones).
  *
  * <p>Parameters mode only: the tracked gradients must live in the same space at every step, which
  * the representation gradients (of different batch rows each step) do not.
  */
 public final class MoCo implements GradientAggregator {
     private final double beta;
+    private final double betaDecay;
     private final double gamma;
+    private final double gammaDecay;
     private final double rho;
+    private long step;
     private final TaskState tracked = new TaskState();
     private double[] lambda;
 
     /**
      * @param beta tracking rate β ∈ (0, 1]
+     * @param betaDecay σ_β ≥ 0
      * @param gamma step size γ &gt; 0 of the weight update
+     * @param gammaDecay σ_γ ≥ 0
      * @param rho regularisation ρ ≥ 0
      */
-    public MoCo(double beta, double gamma, double rho) {
+    public MoCo(double beta, double betaDecay, double gamma, double gammaDecay, double rho) {
         if (!(beta > 0 && beta <= 1)) {
             throw new IllegalArgumentException("moco beta must be in (0, 1], got " + beta);
         }
@@ -45,8 +53,17 @@ public final class MoCo implements GradientAggregator {
         if (!(rho >= 0) || Double.isInfinite(rho)) {
             throw new IllegalArgumentException("moco rho must be >= 0, got " + rho);
         }
+        if (!(betaDecay >= 0 && betaDecay <= 10 && gammaDecay >= 0 && gammaDecay <= 10)) {
+            throw new IllegalArgumentException(
+                    "moco beta_sigma and gamma_sigma must be in [0, 10], got "
+                            + betaDecay
+                            + " and "
+                            + gammaDecay);
+        }
         this.beta = beta;
+        this.betaDecay = betaDecay;
         this.gamma = gamma;
+        this.gammaDecay = gammaDecay;
         this.rho = rho;
     }
 
@@ -64,6 +81,7 @@ public final class MoCo implements GradientAggregator {
     public void init(int taskCount, long seed) {
         lambda = new double[taskCount];
         Arrays.fill(lambda, 1.0 / taskCount);
+        step = 0;
     }
 
     @Override
@@ -83,16 +101,19 @@ public final class MoCo implements GradientAggregator {
         NDManager s = m.getManager();
         int n = g.tasks().length;
         tracked.ensure(lambda.length, m.getShape().get(1));
+        step++;
+        double b = beta / Math.pow(step, betaDecay);
+        double gk = gamma / Math.pow(step, gammaDecay);
         NDList ys = new NDList(n);
         for (int k = 0; k < n; k++) {
             int t = g.tasks()[k];
-            NDArray gk = m.get(k);
+            NDArray gradK = m.get(k);
             NDArray y;
             if (tracked.seen(t)) {
                 NDArray old = tracked.get(t, s);
-                y = old.sub(old.sub(gk).mul(org.mtl4j.train.Scalars.of(old, beta)));
+                y = old.sub(old.sub(gradK).mul(org.mtl4j.train.Scalars.of(old, b)));
             } else {
-                y = gk;
+                y = gradK;
             }
             tracked.set(t, y);
             ys.add(y);
@@ -119,11 +140,14 @@ public final class MoCo implements GradientAggregator {
             for (int j = 0; j < n; j++) {
                 gi += 0.5 * (f[i * n + j] + f[j * n + i]) * scale * lam[j];
             }
-            next[i] = lam[i] - gamma * gi;
+            next[i] = lam[i] - gk * gi;
         }
         next = Simplex.project(next);
+        // write back with the mass the present tasks had (all of it when every task is present);
+        // a subset whose weights had all fallen to 0 gets its share 1/T per task back
+        double mass = n == lambda.length ? 1 : sum > 0 ? sum : (double) n / lambda.length;
         for (int k = 0; k < n; k++) {
-            lambda[g.tasks()[k]] = next[k] * (n == lambda.length ? 1 : sum);
+            lambda[g.tasks()[k]] = next[k] * mass;
         }
         return GradientAggregator.linear(yMat, next);
     }

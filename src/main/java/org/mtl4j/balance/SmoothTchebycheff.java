@@ -23,11 +23,11 @@ public final class SmoothTchebycheff implements LossWeighting {
     private int tasks;
     private int epochsDone;
     private double[] reference;
-    private double[] warmupSum;
 
     /**
      * @param mu the smoothing parameter μ &gt; 0
-     * @param warmupEpochs epochs of equal weighting that fix the loss references r_t (≥ 0)
+     * @param warmupEpochs epochs minimising Σ log L_t that fix the loss references r_t (≥ 0; the
+     *     authors use 4)
      */
     public SmoothTchebycheff(double mu, int warmupEpochs) {
         if (!(mu > 0) || Double.isInfinite(mu)) {
@@ -50,7 +50,6 @@ public final class SmoothTchebycheff implements LossWeighting {
     public void init(int taskCount, long seed) {
         tasks = taskCount;
         epochsDone = 0;
-        warmupSum = new double[tasks];
         reference = new double[tasks];
         Arrays.fill(reference, 1.0);
     }
@@ -63,18 +62,13 @@ public final class SmoothTchebycheff implements LossWeighting {
     public void onEpochEnd(int epoch, double[] meanTrainLosses) {
         if (warmingUp()) {
             for (int t = 0; t < tasks; t++) {
-                warmupSum[t] += Double.isFinite(meanTrainLosses[t]) ? meanTrainLosses[t] : 0;
-            }
-            epochsDone++;
-            if (!warmingUp()) {
-                for (int t = 0; t < tasks; t++) {
-                    double r = warmupSum[t] / warmupEpochs;
-                    reference[t] = r > FLOOR ? r : 1.0;
+                double l = meanTrainLosses[t];
+                if (Double.isFinite(l) && l > FLOOR) {
+                    reference[t] = l; // ends as the last warm-up epoch's mean loss
                 }
             }
-        } else {
-            epochsDone++;
         }
+        epochsDone++;
     }
 
     @Override
@@ -86,7 +80,7 @@ public final class SmoothTchebycheff implements LossWeighting {
         }
         if (warmingUp()) {
             for (int t = 0; t < w.length; t++) {
-                w[t] = present[t] ? 1 : 0;
+                w[t] = present[t] ? 1 / Math.max(losses[t], FLOOR) : 0;
             }
             return w;
         }
@@ -115,7 +109,14 @@ public final class SmoothTchebycheff implements LossWeighting {
     @Override
     public Combined combine(NDArray[] losses, double[] lossValues, boolean[] present) {
         if (warmingUp()) {
-            return LossWeighting.super.combine(losses, lossValues, present);
+            NDArray total = null;
+            for (int t = 0; t < losses.length; t++) {
+                if (present[t]) {
+                    NDArray l = losses[t].maximum(Scalars.of(losses[t], FLOOR)).log();
+                    total = total == null ? l : total.add(l);
+                }
+            }
+            return new Combined(total, weights(lossValues, present));
         }
         // log-sum-exp shifted by the largest term (a constant: it does not change the gradient)
         double max = Double.NEGATIVE_INFINITY;

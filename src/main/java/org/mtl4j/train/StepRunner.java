@@ -209,17 +209,17 @@ final class StepRunner {
     }
 
     /**
-     * The batch's losses with the updated parameters, without gradients, in inference mode (no
-     * dropout; batch norm uses its running statistics, which this pass does not update).
+     * The batch's losses with the updated parameters, without gradients, in training mode (as the
+     * methods that ask for them measure progress: dropout active, batch statistics).
      */
     private double[] lossesAfterUpdate(NDManager s, BatchArrays b, boolean[] present) {
         double[] after = new double[tasks.size()];
         java.util.Arrays.fill(after, Double.NaN);
         ParameterStore ps = new ParameterStore(s, false);
-        NDArray z = model.encode(ps, b.inputs, false);
+        NDArray z = model.encode(ps, b.inputs, true);
         for (int i = 0; i < tasks.size(); i++) {
             if (present[i]) {
-                NDArray out = model.head(i, ps, z, false);
+                NDArray out = model.head(i, ps, z, true);
                 after[i] =
                         Losses.masked(tasks.get(i), out, b.labels[i], b.masks[i], b.observed[i])
                                 .getFloat();
@@ -298,7 +298,8 @@ final class StepRunner {
                                 gram,
                                 sub,
                                 taskIndex,
-                                rep ? zd.getShape().getShape() : new long[] {g.getShape().get(1)}));
+                                rep ? zd.getShape().getShape() : new long[] {g.getShape().get(1)},
+                                rep ? z.stopGradient() : null));
         for (int k = 0; k < sub.length; k++) {
             weights[idx.get(k)] = d.weights()[k];
         }

@@ -94,10 +94,11 @@ class BalancerPropertiesTest {
     }
 
     @Test
-    void stchEqualWeightsDuringWarmupThenFavoursTheWorstTask() {
+    void stchLogLossesDuringWarmupThenFavoursTheWorstTask() {
         SmoothTchebycheff stch = new SmoothTchebycheff(0.1, 1);
         stch.init(2, 1);
-        assertArrayEquals(new double[] {1, 1}, lossGradients(stch, new double[] {1, 5}), 1e-6);
+        // warm-up: sum of log-losses, weights 1/L_t
+        assertArrayEquals(new double[] {1, 0.2}, lossGradients(stch, new double[] {1, 5}), 1e-6);
         stch.onEpochEnd(0, new double[] {1.0, 10.0}); // references r = (1, 10)
         // relative losses 2/1 and 5/10: task 0 is worse off and gets nearly all the weight
         double[] g = lossGradients(stch, new double[] {2, 5});
@@ -148,7 +149,7 @@ class BalancerPropertiesTest {
             tasks[i] = i;
         }
         return new GradientAggregator.Gradients(
-                m.create(flat, new Shape(n, d)), gram, losses, tasks, new long[] {d});
+                m.create(flat, new Shape(n, d)), gram, losses, tasks, new long[] {d}, null);
     }
 
     @Test
@@ -163,6 +164,14 @@ class BalancerPropertiesTest {
         assertEquals(2.0, w[0] + w[1], 1e-9, "weights sum to T");
         assertEquals(
                 1.0, w[0] * 1 / (w[1] * 4), 0.05, "w_0 |g_0| = w_1 |g_1|: " + w[0] + ", " + w[1]);
+        // and when the norms differ by a factor 100 (plain gradient steps on w oscillate there)
+        GradNorm far = new GradNorm(GradientMode.PARAMETERS, 0.0, 0.01);
+        far.init(2, 1);
+        for (int i = 0; i < 3000; i++) {
+            far.coefficients(new double[][] {{1, 0}, {0, 10000}}, new double[] {1, 1});
+        }
+        double[] wf = far.weights();
+        assertEquals(1.0, wf[0] / (wf[1] * 100), 0.05, "weights " + wf[0] + ", " + wf[1]);
     }
 
     @Test
@@ -217,21 +226,28 @@ class BalancerPropertiesTest {
         // 2 rows x 3 features; feature 0: task a +1, +1 / task b -5, +1 -> summed a=+2, b=-4
         double[][] rows = {{1, 1, 1, 1, 1, 1}, {-5, -1, 1, 1, 1, 1}};
         var g = grads(rows, new double[] {1, 1});
+        NDArray activations = m.ones(new Shape(2, 3)); // all positive: sign(A) = 1
         g =
                 new GradientAggregator.Gradients(
-                        g.matrix(), g.gram(), g.losses(), g.tasks(), new long[] {2, 3});
+                        g.matrix(),
+                        g.gram(),
+                        g.losses(),
+                        g.tasks(),
+                        new long[] {2, 3},
+                        activations);
         int keptPositive = 0;
         for (int i = 0; i < 400; i++) {
             double[] out = vec(gd.combine(g).direction());
-            // rows (r0, r1) x features (f0, f1, f2), flattened row-major. Feature 0 has summed
-            // gradients a = +2, b = -4: one decision for both rows. Keeping the positive sign
-            // gives r0: a's 1 (b's -5 dropped), r1: 1 + 1; keeping the negative gives -5 and 0.
+            // rows (r0, r1) x features (f0, f1, f2), flattened row-major. Feature 0: summed
+            // gradients a = +2, b = -4, one decision for both rows and whole tasks. Positive
+            // wins: a is kept in both rows (1, 1) and b dropped in both, even its +1 in r1.
+            // Negative wins: b is kept (-5, 1), a dropped.
             boolean pos = out[0] == 1;
             assertEquals(pos ? 1.0 : -5.0, out[0], 1e-6);
-            assertEquals(pos ? 2.0 : 0.0, out[3], 1e-6);
-            // feature 1 sums to a = +2, b = 0: purity 1, the positive sign always wins
+            assertEquals(1.0, out[3], 1e-6);
+            // feature 1 sums to a = +2, b = 0: purity 1, a is always kept and b (no sign) never
             assertEquals(1.0, out[1], 1e-6);
-            assertEquals(2.0, out[4], 1e-6);
+            assertEquals(1.0, out[4], 1e-6);
             keptPositive += pos ? 1 : 0;
         }
         // purity of feature 0 = (1 + (2 - 4) / (2 + 4)) / 2 = 1/3
@@ -239,8 +255,28 @@ class BalancerPropertiesTest {
     }
 
     @Test
+    void gradDropWeighsRowsByTheSignOfTheActivation() {
+        GradDrop gd = new GradDrop(GradientMode.REPRESENTATION, 0.0);
+        // one feature, two rows; task a: +1 in both rows, task b: +3 in r0, -1 in r1. With
+        // activations (+, -) the signed sums are a = 1 - 1 = 0 and b = 3 + 1 = 4: purity 1, so
+        // b is always kept and a (signed sum 0) always dropped.
+        var g = grads(new double[][] {{1, 1}, {3, -1}}, new double[] {1, 1});
+        g =
+                new GradientAggregator.Gradients(
+                        g.matrix(),
+                        g.gram(),
+                        g.losses(),
+                        g.tasks(),
+                        new long[] {2, 1},
+                        m.create(new float[] {2f, -0.5f}, new Shape(2, 1)));
+        for (int i = 0; i < 20; i++) {
+            assertArrayEquals(new double[] {3, -1}, vec(gd.combine(g).direction()), 1e-6);
+        }
+    }
+
+    @Test
     void mocoWithFullTrackingConvergesToTheMinNormWeights() {
-        MoCo moco = new MoCo(1.0, 0.5, 0.0);
+        MoCo moco = new MoCo(1.0, 0.0, 0.5, 0.0, 0.0);
         moco.init(3, 1);
         moco.createLearnables(m);
         double[][] rows = {{1, 0, 0.5}, {0, 1, 0.5}, {1.5, 1.5, 0}};
@@ -255,7 +291,7 @@ class BalancerPropertiesTest {
 
     @Test
     void mocoTracksAMovingAverageOfTheGradients() {
-        MoCo moco = new MoCo(0.5, 0.1, 0.0);
+        MoCo moco = new MoCo(0.5, 0.0, 0.1, 0.0, 0.0);
         moco.init(1, 1);
         moco.createLearnables(m);
         moco.combine(grads(new double[][] {{4, 0}}, new double[] {1}));
