@@ -86,19 +86,26 @@ public final class DualBalancing implements GradientAggregator {
             avg.add(a);
         }
         NDArray mat = NDArrays.stack(avg);
-        float[] sq = mat.square().sum(new int[] {1}).toFloatArray();
+        double[] norms = RowNorms.of(mat);
         double maxNorm = 0;
-        for (float v : sq) {
-            maxNorm = Math.max(maxNorm, Math.sqrt(v));
+        for (double v : norms) {
+            maxNorm = Math.max(maxNorm, v);
         }
         double[] alpha = new double[n];
         double[] reported = new double[n];
         for (int k = 0; k < n; k++) {
-            double norm = Math.sqrt(sq[k]);
+            double norm = norms[k];
             alpha[k] = norm > 0 ? maxNorm / norm : 0;
             reported[k] = alpha[k] / Math.max(g.losses()[k], 1e-8);
         }
-        Direction d = GradientAggregator.linear(mat, alpha);
-        return new Direction(d.direction(), reported);
+        // Σ_k α_k·ĝ_k = maxNorm · Σ_k ĝ_k/‖ĝ_k‖, computed on unit rows so that no coefficient
+        // overflows single precision when the norms differ by many orders of magnitude
+        float[] inv = new float[n];
+        for (int k = 0; k < n; k++) {
+            inv[k] = norms[k] > 0 ? (float) (1 / norms[k]) : 0f;
+        }
+        NDArray unit = mat.mul(s.create(inv, new ai.djl.ndarray.types.Shape(n, 1)));
+        NDArray direction = unit.sum(new int[] {0}).mul(Scalars.of(mat, maxNorm));
+        return new Direction(direction, reported);
     }
 }

@@ -98,11 +98,15 @@ public final class GradDrop implements GradientAggregator {
         }
         NDArray kept = m.mul(keep);
         NDArray direction = kept.sum(new int[] {0});
-        float[] keptSq = kept.square().sum(new int[] {1}).toFloatArray();
+        // fraction of each task's squared norm kept, on rows scaled by their largest entry so
+        // the squares cannot overflow single precision
+        NDArray rowMax = m.abs().max(new int[] {1}, true);
+        NDArray r = m.div(rowMax.add(Scalars.of(rowMax, 1e-38)));
+        float[] keptSq = r.mul(keep).square().sum(new int[] {1}).toFloatArray();
+        float[] totalSq = r.square().sum(new int[] {1}).toFloatArray();
         double[] w = new double[n];
         for (int k = 0; k < n; k++) {
-            double total = g.gram()[k][k];
-            w[k] = total > 0 ? keptSq[k] / total : 0;
+            w[k] = totalSq[k] > 0 ? keptSq[k] / (double) totalSq[k] : 0;
         }
         return new Direction(direction, w);
     }

@@ -60,6 +60,25 @@ public non-sealed interface GradientAggregator extends Balancer {
 
     /** Σ_k c_k·row_k of {@code matrix}, with c as the reported weights. */
     static Direction linear(NDArray matrix, double[] c) {
+        double largest = 0;
+        for (double v : c) {
+            largest = Math.max(largest, Math.abs(v));
+        }
+        if (largest > 1e30) {
+            // a coefficient beyond single precision (a gradient tiny next to the others): use
+            // Σ_k (c_k·‖row_k‖)·(row_k/‖row_k‖), whose factors are all representable
+            double[] norms = RowNorms.of(matrix);
+            float[] scaled = new float[c.length];
+            float[] inv = new float[c.length];
+            for (int k = 0; k < c.length; k++) {
+                scaled[k] = (float) (c[k] * norms[k]);
+                inv[k] = norms[k] > 0 ? (float) (1 / norms[k]) : 0f;
+            }
+            ai.djl.ndarray.NDManager m = matrix.getManager();
+            NDArray unit = matrix.mul(m.create(inv, new ai.djl.ndarray.types.Shape(c.length, 1)));
+            NDArray row = m.create(scaled, new ai.djl.ndarray.types.Shape(1, c.length));
+            return new Direction(row.matMul(unit).reshape(-1), c);
+        }
         float[] cf = new float[c.length];
         for (int k = 0; k < c.length; k++) {
             cf[k] = (float) c[k];

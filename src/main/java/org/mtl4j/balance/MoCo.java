@@ -119,7 +119,10 @@ public final class MoCo implements GradientAggregator {
             ys.add(y);
         }
         NDArray yMat = NDArrays.stack(ys);
-        float[] f = yMat.matMul(yMat.transpose()).toFloatArray();
+        // the Gram matrix is normalised below, so compute it on Y scaled by its largest entry
+        NDArray yMax = yMat.abs().max();
+        NDArray yScaled = yMat.div(yMax.add(org.mtl4j.train.Scalars.of(yMax, 1e-38)));
+        float[] f = yScaled.matMul(yScaled.transpose()).toFloatArray();
         double max = 0;
         for (int k = 0; k < n; k++) {
             max = Math.max(max, f[k * n + k]);

@@ -332,6 +332,65 @@ class BalancerPropertiesTest {
         assertTrue(w[0] > 1.5, "weights " + w[0] + ", " + w[1]);
     }
 
+    /**
+     * Every gradient method of the registry, on degenerate gradient sets, repeatedly (stateful
+     * methods see them several times): the direction and the weights stay finite.
+     */
+    @Test
+    void everyGradientMethodStaysFiniteOnDegenerateGradients() {
+        double[][][] cases = {
+            {{1, 2, 3}}, // one task
+            {{0, 0, 0}}, // one task, zero gradient
+            {{1, 2, 3}, {1, 2, 3}}, // identical
+            {{1, 2, 3}, {-1, -2, -3}}, // exactly opposite
+            {{1, 2, 3}, {0, 0, 0}}, // one zero gradient
+            {{0, 0, 0}, {0, 0, 0}}, // all zero
+            {{1e-20, 0, 0}, {0, 1e20, 0}}, // wildly different scales
+            {{1, 0, 0}, {0, 1, 0}, {-1, -1, 0}}, // zero in the convex hull, rank 2 of 3
+        };
+        int checked = 0;
+        for (BalancerRegistry.Entry e : BalancerRegistry.entries()) {
+            if (e.modes().equals("loss")) {
+                continue;
+            }
+            for (double[][] rows : cases) {
+                GradientAggregator agg =
+                        (GradientAggregator)
+                                BalancerRegistry.create(
+                                        e.name(), Options.of("t", Map.of("mode", "parameters")));
+                agg.init(rows.length, 7);
+                agg.createLearnables(m);
+                for (int rep = 0; rep < 3; rep++) {
+                    try (NDManager step = m.newSubManager()) {
+                        NDManager saved = m;
+                        m = step;
+                        try {
+                            GradientAggregator.Direction d =
+                                    agg.combine(
+                                            grads(
+                                                    rows,
+                                                    java.util.Arrays.copyOf(
+                                                            new double[] {0.5, 1, 2},
+                                                            rows.length)));
+                            String what = e.name() + " on " + java.util.Arrays.deepToString(rows);
+                            for (double v : vec(d.direction())) {
+                                assertTrue(Double.isFinite(v), what + ": direction " + v);
+                            }
+                            assertEquals(rows.length, d.weights().length, what);
+                            for (double w : d.weights()) {
+                                assertTrue(Double.isFinite(w), what + ": weight " + w);
+                            }
+                        } finally {
+                            m = saved;
+                        }
+                    }
+                }
+                checked++;
+            }
+        }
+        assertTrue(checked >= 16 * cases.length, "cases checked: " + checked);
+    }
+
     @Test
     void methodsThatNeedOneVectorSpaceRejectRepresentationModeWithTheReason() {
         for (String method : List.of("moco", "db_mtl", "excess_mtl")) {
