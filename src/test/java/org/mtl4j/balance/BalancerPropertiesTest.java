@@ -392,6 +392,51 @@ class BalancerPropertiesTest {
     }
 
     @Test
+    void badHyperParametersAreRejectedWithTheirNameAndValue() {
+        Object[][] bad = {
+            {"cagrad", "c", -1.0, "c must be >= 0"},
+            {"cagrad", "rescale", 3L, "rescale"},
+            {"fairgrad", "alpha", 0.0, "alpha must be in"},
+            {"nash_mtl", "update_every", 0L, "update_every must be >= 1"},
+            {"gradnorm", "alpha", -0.5, "alpha must be >= 0"},
+            {"graddrop", "leak", 1.5, "leak must be in [0, 1]"},
+            {"gradvac", "beta", 0.0, "beta must be in (0, 1]"},
+            {"moco", "gamma", -1.0, "gamma must be > 0"},
+            {"db_mtl", "beta", 1.0, "beta must be in [0, 1)"},
+            {"excess_mtl", "step_size", 0.0, "step_size must be > 0"},
+            {"stch", "mu", 0.0, "mu must be > 0"},
+            {"famo", "lr", -1.0, "lr must be > 0"},
+            {"aligned_mtl", "scale", "max", "use min, median or rmse"},
+            {"upgrad", "mode", "both", "parameters or representation"},
+        };
+        for (Object[] b : bad) {
+            Mtl4jException e =
+                    assertThrows(
+                            Mtl4jException.class,
+                            () ->
+                                    BalancerRegistry.create(
+                                            (String) b[0],
+                                            Options.of(
+                                                    "run.yaml: balancer",
+                                                    Map.of((String) b[1], b[2]))),
+                            b[0] + " " + b[1]);
+            assertTrue(
+                    e.getMessage().startsWith("run.yaml: balancer")
+                            && e.getMessage().contains((String) b[3]),
+                    e.getMessage());
+        }
+        // an option the method does not have is named too
+        Mtl4jException e =
+                assertThrows(
+                        Mtl4jException.class,
+                        () ->
+                                BalancerRegistry.create(
+                                        "upgrad",
+                                        Options.of("run.yaml: balancer", Map.of("c", 0.4))));
+        assertTrue(e.getMessage().contains("c"), e.getMessage());
+    }
+
+    @Test
     void methodsThatNeedOneVectorSpaceRejectRepresentationModeWithTheReason() {
         for (String method : List.of("moco", "db_mtl", "excess_mtl")) {
             Mtl4jException e =
