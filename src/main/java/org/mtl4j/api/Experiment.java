@@ -101,7 +101,8 @@ public final class Experiment {
                         data.vocabularySizes(),
                         config.model().embeddingDim(),
                         config.model().encoder(),
-                        config.model().head());
+                        config.model().head(),
+                        config.model().architecture());
         ModelFiles.Description description =
                 new ModelFiles.Description(
                         config.tasks(), spec, data.preprocessor(), data.numericNames());

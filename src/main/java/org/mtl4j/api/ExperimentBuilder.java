@@ -21,6 +21,8 @@ import org.mtl4j.train.TrainerSpec;
 
 /** Fluent construction of an {@link Experiment} from Java; the same checks as a YAML config. */
 public final class ExperimentBuilder {
+    private org.mtl4j.model.Architecture architecture =
+            new org.mtl4j.model.Architecture.HardSharing();
     private final String name;
     private long seed = 42;
     private int threads;
@@ -97,6 +99,16 @@ public final class ExperimentBuilder {
         return this;
     }
 
+    /**
+     * How shared and task-specific parts are laid out: {@link
+     * org.mtl4j.model.Architecture.HardSharing} (the default) or {@link
+     * org.mtl4j.model.Architecture.Mmoe}.
+     */
+    public ExperimentBuilder architecture(org.mtl4j.model.Architecture architecture) {
+        this.architecture = architecture;
+        return this;
+    }
+
     public ExperimentBuilder head(MlpSpec head) {
         this.head = head;
         return this;
@@ -165,7 +177,7 @@ public final class ExperimentBuilder {
                             seed,
                             data,
                             tasks,
-                            new ModelConfig(encoder, head, embeddingDim),
+                            new ModelConfig(encoder, head, embeddingDim, architecture),
                             balancer,
                             balancerOptions,
                             trainer,

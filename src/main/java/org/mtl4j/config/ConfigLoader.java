@@ -364,8 +364,51 @@ public final class ConfigLoader {
                 };
         MlpSpec head = mlp(m.getSection("head"), d.head());
         int emb = m.getInt("embedding_dim", d.embeddingDim());
+        org.mtl4j.model.Architecture arch = architecture(m);
         m.finish();
-        return guard(m, () -> new ModelConfig(enc, head, emb));
+        return guard(m, () -> new ModelConfig(enc, head, emb, arch));
+    }
+
+    /**
+     * {@code architecture: hps} (the default), or {@code architecture: {type: mmoe, experts: 4}}.
+     */
+    private static org.mtl4j.model.Architecture architecture(Options m) {
+        if (!m.has("architecture")) {
+            return new org.mtl4j.model.Architecture.HardSharing();
+        }
+        Options a =
+                m.values().get("architecture") instanceof String
+                        ? null
+                        : m.getSection("architecture");
+        String type;
+        if (a == null) {
+            type = m.getString("architecture", "hps");
+        } else {
+            type = a.getString("type", "hps");
+        }
+        switch (type.toLowerCase(java.util.Locale.ROOT)) {
+            case "hps":
+            case "hard_sharing":
+                if (a != null) {
+                    a.finish();
+                }
+                return new org.mtl4j.model.Architecture.HardSharing();
+            case "mmoe":
+                {
+                    int experts = a == null ? 4 : a.getInt("experts", 4);
+                    if (a != null) {
+                        a.finish();
+                    }
+                    Options where = a == null ? m : a;
+                    return guard(where, () -> new org.mtl4j.model.Architecture.Mmoe(experts));
+                }
+            default:
+                throw new Mtl4jException(
+                        (a == null ? m.at("architecture") : a.at("type"))
+                                + ": unknown architecture \""
+                                + type
+                                + "\"; use hps (hard parameter sharing) or mmoe");
+        }
     }
 
     /** {@code type: lenet}, optional {@code channels: [c1, c2]} and {@code hidden: H}. */

@@ -39,6 +39,7 @@ public final class ConfigWriter {
         }
         m.put("tasks", tasks);
         Map<String, Object> model = new LinkedHashMap<>();
+        model.put("architecture", c.model().architecture().describe());
         model.put("encoder", c.model().encoder().describe());
         model.put("head", c.model().head().describe());
         model.put("embedding_dim", c.model().embeddingDim());

@@ -1,5 +1,6 @@
 package org.mtl4j.config;
 
+import org.mtl4j.model.Architecture;
 import org.mtl4j.model.EncoderSpec;
 import org.mtl4j.model.MlpSpec;
 
@@ -7,8 +8,16 @@ import org.mtl4j.model.MlpSpec;
  * Architecture settings that do not depend on the data: the shared encoder, the head layers and the
  * width of categorical embeddings.
  */
-public record ModelConfig(EncoderSpec encoder, MlpSpec head, int embeddingDim) {
+public record ModelConfig(
+        EncoderSpec encoder, MlpSpec head, int embeddingDim, Architecture architecture) {
+
+    /** Hard parameter sharing. */
+    public ModelConfig(EncoderSpec encoder, MlpSpec head, int embeddingDim) {
+        this(encoder, head, embeddingDim, new Architecture.HardSharing());
+    }
+
     public ModelConfig {
+        java.util.Objects.requireNonNull(architecture, "architecture");
         if (embeddingDim < 1) {
             throw new IllegalArgumentException(
                     "embedding_dim must be at least 1, got " + embeddingDim);

@@ -10,20 +10,44 @@ import java.util.Objects;
  * @param numericWidth number of numeric input features
  * @param vocabularySizes per categorical feature, ids including the unknown slot 0
  * @param embeddingDim width of each categorical embedding
- * @param encoder the shared encoder (hard parameter sharing, Caruana 1997)
+ * @param encoder the shared encoder, or each expert of a mixture
  * @param head hidden layers of each task's tower, before its final linear layer
+ * @param architecture how shared and task-specific parts are laid out (hard sharing by default)
  */
 public record ModelSpec(
         int numericWidth,
         List<Integer> vocabularySizes,
         int embeddingDim,
         EncoderSpec encoder,
-        MlpSpec head) {
+        MlpSpec head,
+        Architecture architecture) {
+
+    /** Hard parameter sharing. */
+    public ModelSpec(
+            int numericWidth,
+            List<Integer> vocabularySizes,
+            int embeddingDim,
+            EncoderSpec encoder,
+            MlpSpec head) {
+        this(
+                numericWidth,
+                vocabularySizes,
+                embeddingDim,
+                encoder,
+                head,
+                new Architecture.HardSharing());
+    }
+
+    /** Width of the input layer's output: the numeric features and one embedding per category. */
+    public int inputWidth() {
+        return numericWidth + vocabularySizes.size() * embeddingDim;
+    }
 
     public ModelSpec {
         vocabularySizes = List.copyOf(Objects.requireNonNull(vocabularySizes, "vocabularySizes"));
         Objects.requireNonNull(encoder, "encoder");
         Objects.requireNonNull(head, "head");
+        Objects.requireNonNull(architecture, "architecture");
         if (numericWidth < 0 || embeddingDim < 1) {
             throw new IllegalArgumentException(
                     "numericWidth " + numericWidth + " / embeddingDim " + embeddingDim);

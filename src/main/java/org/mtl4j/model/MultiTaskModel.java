@@ -15,8 +15,9 @@ import java.util.List;
 import org.mtl4j.task.Task;
 
 /**
- * Hard parameter sharing (Caruana, "Multitask Learning", 1997): a shared input layer and encoder,
- * then one tower per task.
+ * A multi-task model: a shared input layer and shared block, then one head per task, laid out by
+ * its {@link Architecture} (hard parameter sharing, Caruana 1997, by default; or a mixture of
+ * experts).
  *
  * <p>Inputs: numeric (B, n) float32 and categorical ids (B, c) int64. Outputs: one array per task,
  * in task order, of shape (B, task output width): logits or regression values.
@@ -43,9 +44,17 @@ public final class MultiTaskModel extends AbstractBlock {
                         "input",
                         new FeatureInput(
                                 spec.numericWidth(), spec.vocabularySizes(), spec.embeddingDim()));
-        shared = addChildBlock("shared", spec.encoder().buildEncoder());
+        Architecture arch = spec.architecture();
+        shared = addChildBlock("shared", arch.buildShared(spec.encoder(), spec.inputWidth()));
         for (Task t : tasks) {
-            heads.add(addChildBlock("head_" + t.name(), spec.head().build(t.type().outputWidth())));
+            heads.add(
+                    addChildBlock(
+                            "head_" + t.name(),
+                            arch.buildHead(
+                                    spec.head(),
+                                    t.type().outputWidth(),
+                                    spec.encoder(),
+                                    spec.inputWidth())));
         }
     }
 
@@ -66,7 +75,7 @@ public final class MultiTaskModel extends AbstractBlock {
                 new Shape(1, spec.vocabularySizes().size()));
     }
 
-    /** The shared representation, shape (B, encoder width). */
+    /** The shared representation, shape (B, width of the architecture's shared block). */
     public NDArray encode(ParameterStore ps, NDList inputs, boolean training) {
         NDList x = input.forward(ps, inputs, training);
         return shared.forward(ps, x, training).singletonOrThrow();

@@ -111,7 +111,8 @@ public final class ModelFiles {
                         vocab,
                         m.get("embedding_dim").asInt(),
                         encoder(m.get("encoder")),
-                        mlp(m.get("head")));
+                        mlp(m.get("head")),
+                        architecture(m.get("architecture")));
         Preprocessor pre = null;
         if (j.hasNonNull("preprocessor")) {
             pre =
@@ -155,7 +156,7 @@ public final class ModelFiles {
         j.put("tasks", tasks);
         ModelSpec s = d.spec();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("architecture", "hard_parameter_sharing");
+        m.put("architecture", s.architecture().describe());
         m.put("numeric_width", s.numericWidth());
         m.put("vocabulary_sizes", s.vocabularySizes());
         m.put("embedding_dim", s.embeddingDim());
@@ -209,6 +210,14 @@ public final class ModelFiles {
                 null,
                 null,
                 null);
+    }
+
+    /** Older model files wrote the string "hard_parameter_sharing". */
+    private static org.mtl4j.model.Architecture architecture(JsonNode n) {
+        if (n != null && n.isObject() && n.path("type").asText().equals("mmoe")) {
+            return new org.mtl4j.model.Architecture.Mmoe(n.get("experts").asInt());
+        }
+        return new org.mtl4j.model.Architecture.HardSharing();
     }
 
     private static org.mtl4j.model.EncoderSpec encoder(JsonNode n) {

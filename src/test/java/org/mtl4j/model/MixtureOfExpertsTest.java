@@ -1,0 +1,208 @@
+package org.mtl4j.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mtl4j.Mtl4jException;
+import org.mtl4j.api.Experiment;
+import org.mtl4j.api.RunResult;
+import org.mtl4j.data.SyntheticMmoe;
+import org.mtl4j.run.Engines;
+import org.mtl4j.run.Json;
+import org.mtl4j.task.Task;
+import org.mtl4j.task.TaskType;
+import org.mtl4j.train.TrainingListener;
+
+/** MMoE (Ma et al. 2018): layout, the gate mixture, training under every balancer family. */
+class MixtureOfExpertsTest {
+    @TempDir Path tmp;
+
+    private static List<Task> tasks() {
+        return List.of(
+                Task.of("a", new TaskType.Regression(1)), Task.of("b", new TaskType.Binary()));
+    }
+
+    @Test
+    void expertsAreSharedAndGatesAndTowersBelongToTheirTask() {
+        Engines.start(1, 2);
+        try (NDManager m = NDManager.newBaseManager()) {
+            ModelSpec spec =
+                    new ModelSpec(
+                            6,
+                            List.of(),
+                            1,
+                            MlpSpec.of(5),
+                            MlpSpec.of(4),
+                            new Architecture.Mmoe(3));
+            MultiTaskModel model = new MultiTaskModel(spec, tasks());
+            model.initialize(m);
+            long shared = count(model.sharedParameters());
+            assertEquals(3 * (6 * 5 + 5), shared, "three experts 6->5");
+            // gate 6 -> 3 (weights and bias), tower 5 -> 4 -> 1
+            assertEquals(6 * 3 + 3 + 5 * 4 + 4 + 4 + 1, count(model.taskParameters(0)));
+            // the head is exactly the gate-weighted mixture of the experts, then the tower
+            NDArray x = m.randomNormal(new ai.djl.ndarray.types.Shape(7, 6));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray z =
+                    model.encode(
+                            ps,
+                            new NDList(
+                                    x,
+                                    m.zeros(
+                                            new ai.djl.ndarray.types.Shape(7, 0),
+                                            ai.djl.ndarray.types.DataType.INT64)),
+                            false);
+            assertEquals(new ai.djl.ndarray.types.Shape(7, 3 * 5 + 6), z.getShape());
+            NDArray experts = z.get(":, 0:15").reshape(7, 3, 5);
+            assertArrayEquals(
+                    x.toFloatArray(), z.get(":, 15:").toFloatArray(), 1e-6f, "x rides along");
+            Parameter gw = parameter(model, "head_a", "gate", "weight");
+            Parameter gb = parameter(model, "head_a", "gate", "bias");
+            NDArray gate =
+                    x.matMul(gw.getArray().transpose()).add(gb.getArray()).softmax(1); // (7, 3)
+            float[] sums = gate.sum(new int[] {1}).toFloatArray();
+            for (float s : sums) {
+                assertEquals(1f, s, 1e-5f);
+            }
+            NDArray mixed = experts.mul(gate.expandDims(2)).sum(new int[] {1});
+            NDArray expected =
+                    child(child(model, "head_a"), "tower")
+                            .forward(ps, new NDList(mixed), false)
+                            .singletonOrThrow();
+            assertArrayEquals(
+                    expected.toFloatArray(), model.head(0, ps, z, false).toFloatArray(), 1e-5f);
+        }
+    }
+
+    /** A child block by name (DJL prefixes child names with their index, e.g. 03head_a). */
+    private static ai.djl.nn.Block child(ai.djl.nn.Block parent, String name) {
+        for (var c : parent.getChildren()) {
+            if (c.getKey().endsWith(name)) {
+                return c.getValue();
+            }
+        }
+        throw new AssertionError("no child " + name + " in " + parent.getChildren().keys());
+    }
+
+    private static long count(List<Parameter> ps) {
+        long n = 0;
+        for (Parameter p : ps) {
+            n += p.getArray().getShape().size();
+        }
+        return n;
+    }
+
+    private static Parameter parameter(MultiTaskModel model, String... path) {
+        // names look like 03head_a_01gate_weight: child indices prefix each block name
+        String suffix = path[1] + "_" + path[2];
+        for (var p : model.getParameters()) {
+            if (p.getKey().contains(path[0] + "_") && p.getKey().endsWith(suffix)) {
+                return p.getValue();
+            }
+        }
+        throw new AssertionError(
+                "no parameter " + String.join("/", path) + " in " + model.getParameters().keys());
+    }
+
+    @Test
+    void mmoeTrainsUnderEveryFamilySingleAndMultiInputAndReloads() throws Exception {
+        for (String spec : List.of("ew", "uw", "pcgrad", "mgda/representation", "upgrad")) {
+            for (boolean multi : List.of(false, true)) {
+                String method = spec.split("/")[0];
+                Map<String, Object> opts =
+                        spec.contains("/") ? Map.of("mode", spec.split("/")[1]) : Map.of();
+                List<double[]> losses = new ArrayList<>();
+                Experiment e =
+                        Experiment.builder("mmoe")
+                                .seed(3)
+                                .threads(1)
+                                .syntheticData(
+                                        new SyntheticMmoe.Spec(
+                                                2, 0.5, 600, 12, 5, 1.0, 0.01, multi))
+                                .task(tasks().get(0))
+                                .task(tasks().get(1))
+                                .architecture(new Architecture.Mmoe(3))
+                                .encoder(MlpSpec.of(16))
+                                .head(MlpSpec.of(8))
+                                .balancer(method, opts)
+                                .epochs(3)
+                                .batchSize(32)
+                                .build();
+                Path run = tmp.resolve(spec.replace('/', '_') + multi);
+                RunResult r =
+                        e.train(
+                                run,
+                                new TrainingListener() {
+                                    @Override
+                                    public void onEpoch(Epoch ep) {
+                                        losses.add(ep.trainLosses());
+                                    }
+                                });
+                for (int t = 0; t < 2; t++) {
+                    assertTrue(
+                            losses.get(2)[t] < losses.get(0)[t],
+                            spec
+                                    + " multi="
+                                    + multi
+                                    + " task "
+                                    + t
+                                    + ": "
+                                    + losses.get(0)[t]
+                                    + " -> "
+                                    + losses.get(2)[t]);
+                }
+                assertTrue(Double.isFinite(r.metrics().get("a").get("mse")));
+                var model = Json.read(run.resolve("model/model.json")).get("model");
+                assertEquals("mmoe", model.get("architecture").get("type").asText());
+                assertEquals(3, model.get("architecture").get("experts").asInt());
+            }
+        }
+    }
+
+    @Test
+    void configErrorsNameTheArchitectureField() throws Exception {
+        Path cfg = tmp.resolve("bad.yaml");
+        String base =
+                String.join(
+                        "\n",
+                        "name: bad",
+                        "data: {synthetic: {tasks: 2, rows: 200}}",
+                        "tasks:",
+                        "  - {name: y0, type: regression}",
+                        "  - {name: y1, type: regression}",
+                        "model: {architecture: ARCH}",
+                        "");
+        Files.writeString(cfg, base.replace("ARCH", "{type: mmoe, experts: 0}"));
+        Mtl4jException e = assertThrows(Mtl4jException.class, () -> Experiment.fromYaml(cfg));
+        assertTrue(
+                e.getMessage().contains("bad.yaml") && e.getMessage().contains("experts"),
+                e.getMessage());
+        Files.writeString(cfg, base.replace("ARCH", "moe"));
+        e = assertThrows(Mtl4jException.class, () -> Experiment.fromYaml(cfg));
+        assertTrue(
+                e.getMessage().contains("architecture") && e.getMessage().contains("mmoe"),
+                e.getMessage());
+        Files.writeString(cfg, base.replace("ARCH", "{type: mmoe, experts: 2, gates: 3}"));
+        e = assertThrows(Mtl4jException.class, () -> Experiment.fromYaml(cfg));
+        assertTrue(e.getMessage().contains("gates"), e.getMessage());
+        Files.writeString(cfg, base.replace("ARCH", "mmoe"));
+        assertEquals(
+                new Architecture.Mmoe(4),
+                Experiment.fromYaml(cfg).config().model().architecture(),
+                "a plain name takes the default of 4 experts");
+    }
+}
