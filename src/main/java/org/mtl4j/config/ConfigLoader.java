@@ -402,12 +402,32 @@ public final class ConfigLoader {
                     Options where = a == null ? m : a;
                     return guard(where, () -> new org.mtl4j.model.Architecture.Mmoe(experts));
                 }
+            case "cgc":
+                {
+                    int shared = a == null ? 2 : a.getInt("shared_experts", 2);
+                    int own = a == null ? 1 : a.getInt("task_experts", 1);
+                    if (a != null) {
+                        a.finish();
+                    }
+                    Options where = a == null ? m : a;
+                    return guard(where, () -> new org.mtl4j.model.Architecture.Cgc(shared, own));
+                }
+            case "cross_stitch":
+                {
+                    double self = a == null ? 0.9 : a.getDouble("self_weight", 0.9);
+                    if (a != null) {
+                        a.finish();
+                    }
+                    Options where = a == null ? m : a;
+                    return guard(where, () -> new org.mtl4j.model.Architecture.CrossStitch(self));
+                }
             default:
                 throw new Mtl4jException(
                         (a == null ? m.at("architecture") : a.at("type"))
                                 + ": unknown architecture \""
                                 + type
-                                + "\"; use hps (hard parameter sharing) or mmoe");
+                                + "\"; use hps (hard parameter sharing), mmoe, cgc or"
+                                + " cross_stitch");
         }
     }
 

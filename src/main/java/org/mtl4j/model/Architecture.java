@@ -13,16 +13,20 @@ import java.util.Map;
  * shared block (and of the input layer) are the shared parameters that gradient balancers act on,
  * and Z is the representation of {@code mode: representation}.
  */
-public sealed interface Architecture permits Architecture.HardSharing, Architecture.Mmoe {
+public sealed interface Architecture
+        permits Architecture.HardSharing,
+                Architecture.Mmoe,
+                Architecture.Cgc,
+                Architecture.CrossStitch {
 
     /** Name in configs and model files. */
     String typeName();
 
-    /** The shared block for inputs of width {@code inputWidth}. */
-    Block buildShared(EncoderSpec encoder, int inputWidth);
+    /** The shared block for inputs of width {@code inputWidth} and {@code taskCount} tasks. */
+    Block buildShared(EncoderSpec encoder, int inputWidth, int taskCount);
 
-    /** Task head producing {@code outputWidth} values from the shared representation. */
-    Block buildHead(MlpSpec head, int outputWidth, EncoderSpec encoder, int inputWidth);
+    /** Task {@code task}'s head, producing {@code outputWidth} values from the representation. */
+    Block buildHead(MlpSpec head, int outputWidth, EncoderSpec encoder, int inputWidth, int task);
 
     /** Its settings as written in configs and model files (with {@code type}). */
     Map<String, Object> describe();
@@ -38,12 +42,13 @@ public sealed interface Architecture permits Architecture.HardSharing, Architect
         }
 
         @Override
-        public Block buildShared(EncoderSpec encoder, int inputWidth) {
+        public Block buildShared(EncoderSpec encoder, int inputWidth, int taskCount) {
             return encoder.buildEncoder();
         }
 
         @Override
-        public Block buildHead(MlpSpec head, int outputWidth, EncoderSpec encoder, int inputWidth) {
+        public Block buildHead(
+                MlpSpec head, int outputWidth, EncoderSpec encoder, int inputWidth, int task) {
             return head.build(outputWidth);
         }
 
@@ -75,7 +80,7 @@ public sealed interface Architecture permits Architecture.HardSharing, Architect
         }
 
         @Override
-        public Block buildShared(EncoderSpec encoder, int inputWidth) {
+        public Block buildShared(EncoderSpec encoder, int inputWidth, int taskCount) {
             List<Block> blocks = new ArrayList<>();
             for (int i = 0; i < experts; i++) {
                 blocks.add(encoder.buildEncoder());
@@ -84,7 +89,8 @@ public sealed interface Architecture permits Architecture.HardSharing, Architect
         }
 
         @Override
-        public Block buildHead(MlpSpec head, int outputWidth, EncoderSpec encoder, int inputWidth) {
+        public Block buildHead(
+                MlpSpec head, int outputWidth, EncoderSpec encoder, int inputWidth, int task) {
             return new MixtureGateHead(
                     experts, encoder.outputWidth(inputWidth), inputWidth, head.build(outputWidth));
         }
@@ -94,6 +100,108 @@ public sealed interface Architecture permits Architecture.HardSharing, Architect
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("type", typeName());
             m.put("experts", experts);
+            return m;
+        }
+    }
+
+    /**
+     * Customized gate control (CGC), the single-level form of progressive layered extraction: Tang
+     * et al., "Progressive Layered Extraction (PLE): A Novel Multi-Task Learning (MTL) Model for
+     * Personalized Recommendations", RecSys 2020, §4.3.1 (Eq. 2–4). {@code sharedExperts} copies of
+     * the encoder are shared; each task also has {@code taskExperts} experts of its own, and its
+     * gate (softmax over a linear map of x) mixes its own and the shared experts before its tower.
+     * Separating shared and task-specific experts avoids the "seesaw" between tasks that MMoE shows
+     * when tasks are weakly related. (Stacked extraction layers, full PLE, are not provided: their
+     * upper shared experts read task-specific experts, which would make those experts shared
+     * parameters.)
+     */
+    record Cgc(int sharedExperts, int taskExperts) implements Architecture {
+        public Cgc {
+            if (sharedExperts < 1 || sharedExperts > 256 || taskExperts < 0 || taskExperts > 256) {
+                throw new IllegalArgumentException(
+                        "cgc needs shared_experts in [1, 256] and task_experts in [0, 256], got "
+                                + sharedExperts
+                                + " and "
+                                + taskExperts);
+            }
+        }
+
+        @Override
+        public String typeName() {
+            return "cgc";
+        }
+
+        @Override
+        public Block buildShared(EncoderSpec encoder, int inputWidth, int taskCount) {
+            List<Block> blocks = new ArrayList<>();
+            for (int i = 0; i < sharedExperts; i++) {
+                blocks.add(encoder.buildEncoder());
+            }
+            return new MixtureExperts(blocks);
+        }
+
+        @Override
+        public Block buildHead(
+                MlpSpec head, int outputWidth, EncoderSpec encoder, int inputWidth, int task) {
+            List<Block> own = new ArrayList<>();
+            for (int i = 0; i < taskExperts; i++) {
+                own.add(encoder.buildEncoder());
+            }
+            return new MixtureGateHead(
+                    sharedExperts,
+                    encoder.outputWidth(inputWidth),
+                    inputWidth,
+                    head.build(outputWidth),
+                    own);
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", typeName());
+            m.put("shared_experts", sharedExperts);
+            m.put("task_experts", taskExperts);
+            return m;
+        }
+    }
+
+    /**
+     * Cross-stitch networks: Misra, Shrivastava, Gupta and Hebert, "Cross-stitch Networks for
+     * Multi-task Learning", CVPR 2016, Eq. 1. One copy of the encoder per task; after every layer
+     * the T copies' activations are mixed by a learnable T×T matrix α (x̃_t = Σ_s α_ts·x_s),
+     * initialised to {@code selfWeight} on the diagonal and (1 − selfWeight)/(T − 1) elsewhere, as
+     * in the paper's recommended initialisation. The mixing couples the copies, so all of them and
+     * the α matrices are shared parameters; task t's head reads the t-th copy's output.
+     */
+    record CrossStitch(double selfWeight) implements Architecture {
+        public CrossStitch {
+            if (!(selfWeight > 0 && selfWeight <= 1)) {
+                throw new IllegalArgumentException(
+                        "cross_stitch self_weight must be in (0, 1], got " + selfWeight);
+            }
+        }
+
+        @Override
+        public String typeName() {
+            return "cross_stitch";
+        }
+
+        @Override
+        public Block buildShared(EncoderSpec encoder, int inputWidth, int taskCount) {
+            return new CrossStitchBlock(encoder, taskCount, selfWeight);
+        }
+
+        @Override
+        public Block buildHead(
+                MlpSpec head, int outputWidth, EncoderSpec encoder, int inputWidth, int task) {
+            return new SliceHead(encoder.outputWidth(inputWidth), task, head.build(outputWidth));
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", typeName());
+            m.put("self_weight", selfWeight);
             return m;
         }
     }

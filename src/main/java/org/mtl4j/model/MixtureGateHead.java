@@ -13,8 +13,9 @@ import ai.djl.util.PairList;
 
 /**
  * One task's gate and tower over the output of {@link MixtureExperts}: splits Z (B, E·D + n) into
- * the experts' outputs (B, E, D) and x (B, n), computes the gate softmax(W·x + b) (B, E), mixes the
- * experts with it and applies the tower.
+ * the shared experts' outputs (B, E, D) and x (B, n), runs the task's own experts (if any, as in
+ * CGC) on x, computes the gate softmax(W·x + b) over all E + E_own experts, mixes the experts with
+ * it and applies the tower.
  */
 final class MixtureGateHead extends AbstractBlock {
     private final int experts;
@@ -22,13 +23,24 @@ final class MixtureGateHead extends AbstractBlock {
     private final int inputWidth;
     private final Block gate;
     private final Block tower;
+    private final java.util.List<Block> own = new java.util.ArrayList<>();
 
     MixtureGateHead(int experts, int width, int inputWidth, Block tower) {
+        this(experts, width, inputWidth, tower, java.util.List.of());
+    }
+
+    MixtureGateHead(
+            int experts, int width, int inputWidth, Block tower, java.util.List<Block> ownExperts) {
         this.experts = experts;
         this.width = width;
         this.inputWidth = inputWidth;
-        this.gate = addChildBlock("gate", Linear.builder().setUnits(experts).build());
+        this.gate =
+                addChildBlock(
+                        "gate", Linear.builder().setUnits(experts + ownExperts.size()).build());
         this.tower = addChildBlock("tower", tower);
+        for (int i = 0; i < ownExperts.size(); i++) {
+            own.add(addChildBlock("expert_" + i, ownExperts.get(i)));
+        }
     }
 
     @Override
@@ -38,6 +50,14 @@ final class MixtureGateHead extends AbstractBlock {
         long split = (long) experts * width;
         NDArray f = z.get(":, 0:" + split).reshape(-1, experts, width);
         NDArray x = z.get(":, " + split + ":");
+        if (!own.isEmpty()) {
+            NDList parts = new NDList(own.size() + 1);
+            parts.add(f);
+            for (Block e : own) {
+                parts.add(e.forward(ps, new NDList(x), training).singletonOrThrow().expandDims(1));
+            }
+            f = ai.djl.ndarray.NDArrays.concat(parts, 1);
+        }
         NDArray g = gate.forward(ps, new NDList(x), training).singletonOrThrow().softmax(1);
         NDArray mixed = f.mul(g.expandDims(2)).sum(new int[] {1});
         return tower.forward(ps, new NDList(mixed), training);
@@ -60,5 +80,8 @@ final class MixtureGateHead extends AbstractBlock {
         }
         gate.initialize(manager, dataType, new Shape(b, inputWidth));
         tower.initialize(manager, dataType, new Shape(b, width));
+        for (Block e : own) {
+            e.initialize(manager, dataType, new Shape(b, inputWidth));
+        }
     }
 }

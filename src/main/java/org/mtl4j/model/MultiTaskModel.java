@@ -45,8 +45,12 @@ public final class MultiTaskModel extends AbstractBlock {
                         new FeatureInput(
                                 spec.numericWidth(), spec.vocabularySizes(), spec.embeddingDim()));
         Architecture arch = spec.architecture();
-        shared = addChildBlock("shared", arch.buildShared(spec.encoder(), spec.inputWidth()));
-        for (Task t : tasks) {
+        shared =
+                addChildBlock(
+                        "shared",
+                        arch.buildShared(spec.encoder(), spec.inputWidth(), tasks.size()));
+        for (int i = 0; i < tasks.size(); i++) {
+            Task t = tasks.get(i);
             heads.add(
                     addChildBlock(
                             "head_" + t.name(),
@@ -54,7 +58,8 @@ public final class MultiTaskModel extends AbstractBlock {
                                     spec.head(),
                                     t.type().outputWidth(),
                                     spec.encoder(),
-                                    spec.inputWidth())));
+                                    spec.inputWidth(),
+                                    i)));
         }
     }
 

@@ -214,8 +214,18 @@ public final class ModelFiles {
 
     /** Older model files wrote the string "hard_parameter_sharing". */
     private static org.mtl4j.model.Architecture architecture(JsonNode n) {
-        if (n != null && n.isObject() && n.path("type").asText().equals("mmoe")) {
-            return new org.mtl4j.model.Architecture.Mmoe(n.get("experts").asInt());
+        String type = n != null && n.isObject() ? n.path("type").asText() : "hps";
+        switch (type) {
+            case "mmoe":
+                return new org.mtl4j.model.Architecture.Mmoe(n.get("experts").asInt());
+            case "cgc":
+                return new org.mtl4j.model.Architecture.Cgc(
+                        n.get("shared_experts").asInt(), n.get("task_experts").asInt());
+            case "cross_stitch":
+                return new org.mtl4j.model.Architecture.CrossStitch(
+                        n.get("self_weight").asDouble());
+            default:
+                break;
         }
         return new org.mtl4j.model.Architecture.HardSharing();
     }

@@ -234,44 +234,52 @@ class ImagesCliTest {
     }
 
     @Test
-    void mmoeOfLeNetExpertsTrainsAndReloads() throws IOException {
+    void everyArchitectureWithLeNetEncodersTrainsAndReloads() throws IOException {
         writeSet("train", 80, 8);
         writeSet("t10k", 30, 9);
-        String yaml =
-                String.join(
-                        "\n",
-                        "name: mmoe-images",
-                        "threads: 1",
-                        "data:",
-                        "  images: {kind: multi_fashion, dir: "
-                                + dir
-                                + ", cache: "
-                                + dir.resolve("cache")
-                                + "}",
-                        "  validation_fraction: 0.25",
-                        "tasks:",
-                        "  - {name: left, type: multiclass, classes: 10}",
-                        "  - {name: right, type: multiclass, classes: 10}",
-                        "model:",
-                        "  architecture: {type: mmoe, experts: 2}",
-                        "  encoder: {type: lenet, channels: [4, 8], hidden: 16}",
-                        "  head: {hidden: []}",
-                        "balancer: {method: mgda, mode: representation}",
-                        "trainer: {epochs: 2, batch_size: 16}",
-                        "");
-        Path cfg = dir.resolve("mmoe.yaml");
-        Files.writeString(cfg, yaml);
-        Path run = dir.resolve("mmoe-run");
-        CliTest.Result r = CliTest.cli("train", cfg.toString(), "--out", run.toString());
-        assertEquals(0, r.code(), r.err());
-        JsonNode summary = Json.read(run.resolve("summary.json"));
-        double acc = summary.get("metrics").get("right").get("accuracy").asDouble();
-        CliTest.Result e = CliTest.cli("eval", run.toString());
-        assertEquals(0, e.code(), e.err());
-        assertTrue(e.out().contains(String.format(java.util.Locale.ROOT, "%.4f", acc)), e.out());
-        assertTrue(
-                Files.readString(run.resolve("config.yaml")).contains("mmoe"),
-                "the resolved config keeps the architecture");
+        for (String arch :
+                java.util.List.of(
+                        "{type: mmoe, experts: 2}",
+                        "{type: cgc, shared_experts: 1, task_experts: 1}",
+                        "{type: cross_stitch}")) {
+            String yaml =
+                    String.join(
+                            "\n",
+                            "name: mmoe-images",
+                            "threads: 1",
+                            "data:",
+                            "  images: {kind: multi_fashion, dir: "
+                                    + dir
+                                    + ", cache: "
+                                    + dir.resolve("cache")
+                                    + "}",
+                            "  validation_fraction: 0.25",
+                            "tasks:",
+                            "  - {name: left, type: multiclass, classes: 10}",
+                            "  - {name: right, type: multiclass, classes: 10}",
+                            "model:",
+                            "  architecture: " + arch,
+                            "  encoder: {type: lenet, channels: [4, 8], hidden: 16}",
+                            "  head: {hidden: []}",
+                            "balancer: {method: mgda, mode: representation}",
+                            "trainer: {epochs: 2, batch_size: 16}",
+                            "");
+            Path cfg = dir.resolve("mmoe.yaml");
+            Files.writeString(cfg, yaml);
+            Path run = dir.resolve("run-" + arch.replaceAll("[^a-z]", ""));
+            CliTest.Result r = CliTest.cli("train", cfg.toString(), "--out", run.toString());
+            assertEquals(0, r.code(), r.err());
+            JsonNode summary = Json.read(run.resolve("summary.json"));
+            double acc = summary.get("metrics").get("right").get("accuracy").asDouble();
+            CliTest.Result e = CliTest.cli("eval", run.toString());
+            assertEquals(0, e.code(), e.err());
+            assertTrue(
+                    e.out().contains(String.format(java.util.Locale.ROOT, "%.4f", acc)), e.out());
+            String type = arch.replaceAll("\\{type: ([a-z_]+).*", "$1");
+            assertTrue(
+                    Files.readString(run.resolve("config.yaml")).contains(type),
+                    "the resolved config keeps the architecture " + type);
+        }
     }
 
     @Test

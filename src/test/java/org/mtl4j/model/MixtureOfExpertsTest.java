@@ -88,6 +88,67 @@ class MixtureOfExpertsTest {
         }
     }
 
+    @Test
+    void cgcAndCrossStitchSplitSharedAndTaskParametersAsTheirPapersDo() {
+        Engines.start(1, 2);
+        try (NDManager m = NDManager.newBaseManager()) {
+            // CGC: 2 shared experts 6->5; each task: 1 own expert 6->5, gate 6->3, tower 5->4->1
+            MultiTaskModel cgc =
+                    new MultiTaskModel(
+                            new ModelSpec(
+                                    6,
+                                    List.of(),
+                                    1,
+                                    MlpSpec.of(5),
+                                    MlpSpec.of(4),
+                                    new Architecture.Cgc(2, 1)),
+                            tasks());
+            cgc.initialize(m);
+            assertEquals(2 * (6 * 5 + 5), count(cgc.sharedParameters()));
+            assertEquals(
+                    (6 * 5 + 5) + (6 * 3 + 3) + (5 * 4 + 4) + (4 + 1),
+                    count(cgc.taskParameters(1)));
+            // cross-stitch: one encoder copy per task (6->5, then ReLU: 2 layers, 2 alphas of 2x2)
+            MultiTaskModel cs =
+                    new MultiTaskModel(
+                            new ModelSpec(
+                                    6,
+                                    List.of(),
+                                    1,
+                                    MlpSpec.of(5),
+                                    MlpSpec.of(4),
+                                    new Architecture.CrossStitch(0.9)),
+                            tasks());
+            cs.initialize(m);
+            long alphas = 0;
+            for (var p : cs.getParameters()) {
+                if (p.getKey().contains("alpha_")) {
+                    alphas++;
+                    assertArrayEquals(
+                            new float[] {0.9f, 0.1f, 0.1f, 0.9f},
+                            p.getValue().getArray().toFloatArray(),
+                            1e-6f,
+                            "paper's initialisation");
+                }
+            }
+            assertTrue(alphas >= 2, "a cross-stitch unit after every layer: " + alphas);
+            assertEquals(2 * (6 * 5 + 5) + alphas * 4, count(cs.sharedParameters()));
+            assertEquals((5 * 4 + 4) + (4 + 1), count(cs.taskParameters(0)));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(new ai.djl.ndarray.types.Shape(3, 6));
+            NDArray z =
+                    cs.encode(
+                            ps,
+                            new NDList(
+                                    x,
+                                    m.zeros(
+                                            new ai.djl.ndarray.types.Shape(3, 0),
+                                            ai.djl.ndarray.types.DataType.INT64)),
+                            false);
+            assertEquals(new ai.djl.ndarray.types.Shape(3, 10), z.getShape(), "T x D");
+        }
+    }
+
     /** A child block by name (DJL prefixes child names with their index, e.g. 03head_a). */
     private static ai.djl.nn.Block child(ai.djl.nn.Block parent, String name) {
         for (var c : parent.getChildren()) {
@@ -119,56 +180,64 @@ class MixtureOfExpertsTest {
     }
 
     @Test
-    void mmoeTrainsUnderEveryFamilySingleAndMultiInputAndReloads() throws Exception {
-        for (String spec : List.of("ew", "uw", "pcgrad", "mgda/representation", "upgrad")) {
-            for (boolean multi : List.of(false, true)) {
-                String method = spec.split("/")[0];
-                Map<String, Object> opts =
-                        spec.contains("/") ? Map.of("mode", spec.split("/")[1]) : Map.of();
-                List<double[]> losses = new ArrayList<>();
-                Experiment e =
-                        Experiment.builder("mmoe")
-                                .seed(3)
-                                .threads(1)
-                                .syntheticData(
-                                        new SyntheticMmoe.Spec(
-                                                2, 0.5, 600, 12, 5, 1.0, 0.01, multi))
-                                .task(tasks().get(0))
-                                .task(tasks().get(1))
-                                .architecture(new Architecture.Mmoe(3))
-                                .encoder(MlpSpec.of(16))
-                                .head(MlpSpec.of(8))
-                                .balancer(method, opts)
-                                .epochs(3)
-                                .batchSize(32)
-                                .build();
-                Path run = tmp.resolve(spec.replace('/', '_') + multi);
-                RunResult r =
-                        e.train(
-                                run,
-                                new TrainingListener() {
-                                    @Override
-                                    public void onEpoch(Epoch ep) {
-                                        losses.add(ep.trainLosses());
-                                    }
-                                });
-                for (int t = 0; t < 2; t++) {
-                    assertTrue(
-                            losses.get(2)[t] < losses.get(0)[t],
-                            spec
-                                    + " multi="
-                                    + multi
-                                    + " task "
-                                    + t
-                                    + ": "
-                                    + losses.get(0)[t]
-                                    + " -> "
-                                    + losses.get(2)[t]);
+    void everyArchitectureTrainsUnderEveryFamilySingleAndMultiInput() throws Exception {
+        List<Architecture> archs =
+                List.of(
+                        new Architecture.Mmoe(3),
+                        new Architecture.Cgc(2, 1),
+                        new Architecture.CrossStitch(0.9));
+        for (Architecture arch : archs) {
+            for (String spec : List.of("ew", "uw", "pcgrad", "mgda/representation", "upgrad")) {
+                for (boolean multi : List.of(false, true)) {
+                    String method = spec.split("/")[0];
+                    Map<String, Object> opts =
+                            spec.contains("/") ? Map.of("mode", spec.split("/")[1]) : Map.of();
+                    List<double[]> losses = new ArrayList<>();
+                    Experiment e =
+                            Experiment.builder("mmoe")
+                                    .seed(3)
+                                    .threads(1)
+                                    .syntheticData(
+                                            new SyntheticMmoe.Spec(
+                                                    2, 0.5, 600, 12, 5, 1.0, 0.01, multi))
+                                    .task(tasks().get(0))
+                                    .task(tasks().get(1))
+                                    .architecture(arch)
+                                    .encoder(MlpSpec.of(16))
+                                    .head(MlpSpec.of(8))
+                                    .balancer(method, opts)
+                                    .epochs(3)
+                                    .batchSize(32)
+                                    .build();
+                    Path run = tmp.resolve(arch.typeName() + spec.replace('/', '_') + multi);
+                    RunResult r =
+                            e.train(
+                                    run,
+                                    new TrainingListener() {
+                                        @Override
+                                        public void onEpoch(Epoch ep) {
+                                            losses.add(ep.trainLosses());
+                                        }
+                                    });
+                    for (int t = 0; t < 2; t++) {
+                        assertTrue(
+                                losses.get(2)[t] < losses.get(0)[t],
+                                spec
+                                        + " multi="
+                                        + multi
+                                        + " task "
+                                        + t
+                                        + ": "
+                                        + losses.get(0)[t]
+                                        + " -> "
+                                        + losses.get(2)[t]);
+                    }
+                    assertTrue(Double.isFinite(r.metrics().get("a").get("mse")));
+                    var model = Json.read(run.resolve("model/model.json")).get("model");
+                    assertEquals(
+                            arch.describe(),
+                            Json.mapper().convertValue(model.get("architecture"), Map.class));
                 }
-                assertTrue(Double.isFinite(r.metrics().get("a").get("mse")));
-                var model = Json.read(run.resolve("model/model.json")).get("model");
-                assertEquals("mmoe", model.get("architecture").get("type").asText());
-                assertEquals(3, model.get("architecture").get("experts").asInt());
             }
         }
     }
