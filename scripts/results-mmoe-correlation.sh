@@ -61,6 +61,7 @@ balancer: ew
 trainer: {epochs: $epochs, batch_size: 128, lr: 0.001, select: loss, patience: 5}
 YAML
       echo "== rho $rho $arch seed $seed" >&2
+      mkdir -p "$(dirname "$dir")"
       "$root/mtl4j" train "$cfg" --out "$dir" --threads "$threads" > "$dir.log" 2>&1 || { cat "$dir.log" >&2; exit 1; }
     done
   done
