@@ -17,7 +17,8 @@ DATASETS = {
                  "FANN's `building` data: three regression targets"),
 }
 NAMES = {"hps": "shared-bottom (hps)", "mmoe": "MMoE, 4 experts",
-         "cgc": "CGC, 2 shared + 1 per task", "cross_stitch": "cross-stitch"}
+         "cgc": "CGC, 2 shared + 1 per task", "cross_stitch": "cross-stitch",
+         "dselect_k": "DSelect-k, 4 experts, k = 2"}
 
 
 def load(p):

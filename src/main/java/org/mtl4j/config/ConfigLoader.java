@@ -421,13 +421,26 @@ public final class ConfigLoader {
                     Options where = a == null ? m : a;
                     return guard(where, () -> new org.mtl4j.model.Architecture.CrossStitch(self));
                 }
+            case "dselect_k":
+                {
+                    int experts = a == null ? 4 : a.getInt("experts", 4);
+                    int k = a == null ? 2 : a.getInt("k", 2);
+                    double gamma = a == null ? 1.0 : a.getDouble("gamma", 1.0);
+                    if (a != null) {
+                        a.finish();
+                    }
+                    Options where = a == null ? m : a;
+                    return guard(
+                            where,
+                            () -> new org.mtl4j.model.Architecture.DselectK(experts, k, gamma));
+                }
             default:
                 throw new Mtl4jException(
                         (a == null ? m.at("architecture") : a.at("type"))
                                 + ": unknown architecture \""
                                 + type
-                                + "\"; use hps (hard parameter sharing), mmoe, cgc or"
-                                + " cross_stitch");
+                                + "\"; use hps (hard parameter sharing), mmoe, cgc,"
+                                + " cross_stitch or dselect_k");
         }
     }
 

@@ -17,7 +17,8 @@ public sealed interface Architecture
         permits Architecture.HardSharing,
                 Architecture.Mmoe,
                 Architecture.Cgc,
-                Architecture.CrossStitch {
+                Architecture.CrossStitch,
+                Architecture.DselectK {
 
     /** Name in configs and model files. */
     String typeName();
@@ -202,6 +203,66 @@ public sealed interface Architecture
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("type", typeName());
             m.put("self_weight", selfWeight);
+            return m;
+        }
+    }
+
+    /**
+     * DSelect-k: Hazimeh et al., "DSelect-k: Differentiable Selection in the Mixture of Experts
+     * with Applications to Multi-Task Learning", NeurIPS 2021, §3 (the per-example gate). Like
+     * MMoE, but each task's gate selects at most k of the E shared experts: k single-expert
+     * selectors, each a product of smooth-steps S_γ over log2(E) binary-coded logits, combined by a
+     * softmax. The smooth-step reaches exactly 0 and 1, so trained gates become sparse while
+     * staying differentiable. E must be a power of two (the paper's binary encoding; non-powers of
+     * two need its masking, not provided). The paper's optional entropy regulariser is not applied.
+     */
+    record DselectK(int experts, int k, double gamma) implements Architecture {
+        public DselectK {
+            if (experts < 2 || experts > 256 || Integer.bitCount(experts) != 1) {
+                throw new IllegalArgumentException(
+                        "dselect_k experts must be a power of two in [2, 256], got " + experts);
+            }
+            if (k < 1 || k > experts) {
+                throw new IllegalArgumentException("dselect_k k must be in [1, experts], got " + k);
+            }
+            if (!(gamma > 0) || Double.isInfinite(gamma)) {
+                throw new IllegalArgumentException("dselect_k gamma must be > 0, got " + gamma);
+            }
+        }
+
+        @Override
+        public String typeName() {
+            return "dselect_k";
+        }
+
+        @Override
+        public Block buildShared(EncoderSpec encoder, int inputWidth, int taskCount) {
+            List<Block> blocks = new ArrayList<>();
+            for (int i = 0; i < experts; i++) {
+                blocks.add(encoder.buildEncoder());
+            }
+            return new MixtureExperts(blocks);
+        }
+
+        @Override
+        public Block buildHead(
+                MlpSpec head, int outputWidth, EncoderSpec encoder, int inputWidth, int task) {
+            return new DSelectGateHead(
+                    experts,
+                    k,
+                    gamma,
+                    encoder.outputWidth(inputWidth),
+                    inputWidth,
+                    head.build(outputWidth));
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", typeName());
+            m.put("experts", experts);
+            m.put("k", k);
+            m.put("gamma", gamma);
             return m;
         }
     }

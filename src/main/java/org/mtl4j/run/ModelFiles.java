@@ -221,6 +221,9 @@ public final class ModelFiles {
             case "cgc":
                 return new org.mtl4j.model.Architecture.Cgc(
                         n.get("shared_experts").asInt(), n.get("task_experts").asInt());
+            case "dselect_k":
+                return new org.mtl4j.model.Architecture.DselectK(
+                        n.get("experts").asInt(), n.get("k").asInt(), n.get("gamma").asDouble());
             case "cross_stitch":
                 return new org.mtl4j.model.Architecture.CrossStitch(
                         n.get("self_weight").asDouble());

@@ -241,7 +241,8 @@ class ImagesCliTest {
                 java.util.List.of(
                         "{type: mmoe, experts: 2}",
                         "{type: cgc, shared_experts: 1, task_experts: 1}",
-                        "{type: cross_stitch}")) {
+                        "{type: cross_stitch}",
+                        "{type: dselect_k, experts: 2, k: 1}")) {
             String yaml =
                     String.join(
                             "\n",

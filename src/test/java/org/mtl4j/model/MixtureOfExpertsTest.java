@@ -149,6 +149,61 @@ class MixtureOfExpertsTest {
         }
     }
 
+    @Test
+    void dselectKSmoothStepAndSparseGates() {
+        Engines.start(1, 2);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray t = m.create(new float[] {-3f, -0.5f, -0.25f, 0f, 0.25f, 0.5f, 3f});
+            float[] s = DSelectGateHead.smoothStep(t, 1.0).toFloatArray();
+            // 0 below -gamma/2, 1 above gamma/2, cubic -2t^3 + 1.5t + 0.5 between
+            assertArrayEquals(new float[] {0f, 0f, 0.15625f, 0.5f, 0.84375f, 1f, 1f}, s, 1e-6f);
+            MultiTaskModel model =
+                    new MultiTaskModel(
+                            new ModelSpec(
+                                    6,
+                                    List.of(),
+                                    1,
+                                    MlpSpec.of(5),
+                                    MlpSpec.of(),
+                                    new Architecture.DselectK(8, 2, 1.0)),
+                            tasks());
+            model.initialize(m);
+            DSelectGateHead head = (DSelectGateHead) child(model, "head_a");
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(new ai.djl.ndarray.types.Shape(5, 6));
+            NDArray g = head.gate(ps, x, false);
+            assertEquals(new ai.djl.ndarray.types.Shape(5, 8), g.getShape());
+            for (float v : g.sum(new int[] {1}).toFloatArray()) {
+                assertEquals(1f, v, 1e-5f, "a distribution over the experts");
+            }
+            // saturate the selectors (weights 0, biases +-5): each selects exactly one expert,
+            // so the gate has at most k = 2 non-zero entries per row
+            for (var p : model.getParameters()) {
+                if (p.getKey().contains("head_a") && p.getKey().contains("selectors")) {
+                    NDArray a = p.getValue().getArray();
+                    if (p.getKey().endsWith("weight")) {
+                        a.set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
+                    } else {
+                        a.set(
+                                new ai.djl.ndarray.index.NDIndex(":"),
+                                m.create(new float[] {5f, -5f, 5f, -5f, 5f, 5f}));
+                    }
+                }
+            }
+            float[] sparse = head.gate(ps, x, false).toFloatArray();
+            for (int r = 0; r < 5; r++) {
+                int nonZero = 0;
+                for (int j = 0; j < 8; j++) {
+                    nonZero += sparse[r * 8 + j] > 0 ? 1 : 0;
+                }
+                // selector 1: bits (1, 0, 1) -> expert 5; selector 2: bits (0, 1, 1) -> expert 6
+                assertEquals(2, nonZero, "row " + r);
+                assertTrue(sparse[r * 8 + 5] > 0 && sparse[r * 8 + 6] > 0, "row " + r);
+            }
+            assertThrows(IllegalArgumentException.class, () -> new Architecture.DselectK(6, 2, 1));
+        }
+    }
+
     /** A child block by name (DJL prefixes child names with their index, e.g. 03head_a). */
     private static ai.djl.nn.Block child(ai.djl.nn.Block parent, String name) {
         for (var c : parent.getChildren()) {
@@ -185,7 +240,8 @@ class MixtureOfExpertsTest {
                 List.of(
                         new Architecture.Mmoe(3),
                         new Architecture.Cgc(2, 1),
-                        new Architecture.CrossStitch(0.9));
+                        new Architecture.CrossStitch(0.9),
+                        new Architecture.DselectK(4, 2, 1.0));
         for (Architecture arch : archs) {
             for (String spec : List.of("ew", "uw", "pcgrad", "mgda/representation", "upgrad")) {
                 for (boolean multi : List.of(false, true)) {
