@@ -13,7 +13,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seeds="1 2 3"
 threads=1
 datasets="income building"
-archs="hps mmoe cgc cross_stitch dselect_k"
+archs="hps mmoe cgc cross_stitch dselect_k soft_sharing"
 while [ $# -gt 0 ]; do
   case "$1" in
     --seeds) seeds="$2"; shift 2 ;;
@@ -34,6 +34,7 @@ arch_line() {
     cgc) echo "  architecture: {type: cgc, shared_experts: 2, task_experts: 1}" ;;
     cross_stitch) echo "  architecture: {type: cross_stitch}" ;;
     dselect_k) echo "  architecture: {type: dselect_k, experts: 4, k: 2}" ;;
+    soft_sharing) echo "  architecture: {type: soft_sharing, penalty: 0.01}" ;;
   esac
 }
 

@@ -18,7 +18,7 @@ DATASETS = {
 }
 NAMES = {"hps": "shared-bottom (hps)", "mmoe": "MMoE, 4 experts",
          "cgc": "CGC, 2 shared + 1 per task", "cross_stitch": "cross-stitch",
-         "dselect_k": "DSelect-k, 4 experts, k = 2"}
+         "dselect_k": "DSelect-k, 4 experts, k = 2", "soft_sharing": "soft sharing, penalty 0.01"}
 
 
 def load(p):

@@ -421,6 +421,16 @@ public final class ConfigLoader {
                     Options where = a == null ? m : a;
                     return guard(where, () -> new org.mtl4j.model.Architecture.CrossStitch(self));
                 }
+            case "soft_sharing":
+                {
+                    double penalty = a == null ? 0.01 : a.getDouble("penalty", 0.01);
+                    if (a != null) {
+                        a.finish();
+                    }
+                    Options where = a == null ? m : a;
+                    return guard(
+                            where, () -> new org.mtl4j.model.Architecture.SoftSharing(penalty));
+                }
             case "dselect_k":
                 {
                     int experts = a == null ? 4 : a.getInt("experts", 4);
@@ -440,7 +450,7 @@ public final class ConfigLoader {
                                 + ": unknown architecture \""
                                 + type
                                 + "\"; use hps (hard parameter sharing), mmoe, cgc,"
-                                + " cross_stitch or dselect_k");
+                                + " cross_stitch, dselect_k or soft_sharing");
         }
     }
 

@@ -18,7 +18,8 @@ public sealed interface Architecture
                 Architecture.Mmoe,
                 Architecture.Cgc,
                 Architecture.CrossStitch,
-                Architecture.DselectK {
+                Architecture.DselectK,
+                Architecture.SoftSharing {
 
     /** Name in configs and model files. */
     String typeName();
@@ -189,7 +190,7 @@ public sealed interface Architecture
 
         @Override
         public Block buildShared(EncoderSpec encoder, int inputWidth, int taskCount) {
-            return new CrossStitchBlock(encoder, taskCount, selfWeight);
+            return new CrossStitchBlock(encoder, taskCount, selfWeight, true);
         }
 
         @Override
@@ -263,6 +264,48 @@ public sealed interface Architecture
             m.put("experts", experts);
             m.put("k", k);
             m.put("gamma", gamma);
+            return m;
+        }
+    }
+
+    /**
+     * Soft parameter sharing: Duong, Cohn, Bird and Cook, "Low Resource Dependency Parsing:
+     * Cross-lingual Parameter Sharing in a Neural Network Parser", ACL 2015, §3. Each task has its
+     * own copy of the encoder, and the objective adds λ·Σ_{s&lt;t} ‖θ_s − θ_t‖² over corresponding
+     * parameters of every pair of copies, pulling them together without tying them. The penalty's
+     * gradient, 2λ·T·(θ_t − mean_s θ_s) for copy t, is added to the update of the encoder copies
+     * after the balancer has combined the task gradients (it is not a task, so it is not balanced).
+     * The copies are the shared parameters; task t's head reads copy t.
+     */
+    record SoftSharing(double penalty) implements Architecture {
+        public SoftSharing {
+            if (!(penalty >= 0) || Double.isInfinite(penalty)) {
+                throw new IllegalArgumentException(
+                        "soft_sharing penalty must be >= 0, got " + penalty);
+            }
+        }
+
+        @Override
+        public String typeName() {
+            return "soft_sharing";
+        }
+
+        @Override
+        public Block buildShared(EncoderSpec encoder, int inputWidth, int taskCount) {
+            return new CrossStitchBlock(encoder, taskCount, 1.0, false);
+        }
+
+        @Override
+        public Block buildHead(
+                MlpSpec head, int outputWidth, EncoderSpec encoder, int inputWidth, int task) {
+            return new SliceHead(encoder.outputWidth(inputWidth), task, head.build(outputWidth));
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", typeName());
+            m.put("penalty", penalty);
             return m;
         }
     }

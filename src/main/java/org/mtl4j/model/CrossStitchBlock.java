@@ -16,16 +16,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * T copies of an encoder run side by side; after each of the encoder's layers the copies'
- * activations are mixed by a learnable T×T cross-stitch matrix. Output: the copies' final outputs
- * concatenated, (B, T·D). See {@link Architecture.CrossStitch}.
+ * T copies of an encoder run side by side; with {@code stitch}, after each of the encoder's layers
+ * the copies' activations are mixed by a learnable T×T cross-stitch matrix (without, the copies are
+ * independent, as soft parameter sharing needs). Output: the copies' final outputs concatenated,
+ * (B, T·D). See {@link Architecture.CrossStitch} and {@link Architecture.SoftSharing}.
  */
 final class CrossStitchBlock extends AbstractBlock {
     private final int tasks;
     private final List<List<Block>> layers = new ArrayList<>(); // [copy][layer]
     private final List<Parameter> alphas = new ArrayList<>();
 
-    CrossStitchBlock(EncoderSpec encoder, int tasks, double selfWeight) {
+    CrossStitchBlock(EncoderSpec encoder, int tasks, double selfWeight, boolean stitch) {
         this.tasks = tasks;
         for (int t = 0; t < tasks; t++) {
             Block copy = addChildBlock("copy_" + t, encoder.buildEncoder());
@@ -38,7 +39,7 @@ final class CrossStitchBlock extends AbstractBlock {
             layers.add(ls);
         }
         double other = tasks > 1 ? (1 - selfWeight) / (tasks - 1) : 0;
-        for (int k = 0; k < layers.get(0).size(); k++) {
+        for (int k = 0; stitch && k < layers.get(0).size(); k++) {
             alphas.add(
                     addParameter(
                             Parameter.builder()
@@ -81,11 +82,15 @@ final class CrossStitchBlock extends AbstractBlock {
                                 .forward(ps, new NDList(acts.get(t)), training)
                                 .singletonOrThrow());
             }
+            acts.clear();
+            if (alphas.isEmpty()) {
+                acts.addAll(outs);
+                continue;
+            }
             NDArray stacked = NDArrays.stack(outs); // (T, B, ...)
             Shape shape = stacked.getShape();
             NDArray alpha = ps.getValue(alphas.get(k), x.getDevice(), training);
             NDArray mixed = alpha.matMul(stacked.reshape(tasks, -1)).reshape(shape);
-            acts.clear();
             for (int t = 0; t < tasks; t++) {
                 acts.add(mixed.get(t));
             }

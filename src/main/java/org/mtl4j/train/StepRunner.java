@@ -40,6 +40,11 @@ final class StepRunner {
 
     private record NamedParam(String name, NDArray array) {}
 
+    /** Soft parameter sharing: corresponding parameters of the encoder copies, and λ. */
+    private final List<List<NDArray>> copyGroups = new ArrayList<>();
+
+    private double softPenalty;
+
     /**
      * Accumulated wall time, in nanoseconds, of the parts of the steps run while it is attached
      * (see {@link #timeWith}). The engine runs CPU operators synchronously, so wall time between
@@ -101,6 +106,19 @@ final class StepRunner {
         }
         for (int i = 0; i < balancerArrays.size(); i++) {
             learnables.add(new NamedParam("balancer_" + i, balancerArrays.get(i)));
+        }
+        if (model.spec().architecture() instanceof org.mtl4j.model.Architecture.SoftSharing soft) {
+            softPenalty = soft.penalty();
+            Map<String, List<NDArray>> groups = new java.util.LinkedHashMap<>();
+            for (NamedParam p : shared) {
+                String key = p.name().replaceAll("\\d*copy_\\d+", "copy_*");
+                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(p.array());
+            }
+            for (List<NDArray> g : groups.values()) {
+                if (g.size() > 1) {
+                    copyGroups.add(g);
+                }
+            }
         }
     }
 
@@ -352,6 +370,29 @@ final class StepRunner {
         return k;
     }
 
+    /**
+     * Gradients of λ·Σ_{s<t} ‖θ_s − θ_t‖² for every encoder copy's parameter: 2λ·T·(θ_t − mean),
+     * computed without recording (empty unless the model uses soft parameter sharing).
+     */
+    private Map<NDArray, NDArray> softSharingGradients(NDManager s) {
+        Map<NDArray, NDArray> out = new IdentityHashMap<>();
+        if (softPenalty <= 0) {
+            return out;
+        }
+        for (List<NDArray> group : copyGroups) {
+            NDArray stacked = NDArrays.stack(new NDList(group));
+            stacked.attach(s); // results of operations on parameters belong to the step
+            NDArray mean = stacked.mean(new int[] {0});
+            double factor = 2 * softPenalty * group.size();
+            for (NDArray theta : group) {
+                NDArray diff = theta.sub(mean);
+                diff.attach(s);
+                out.put(theta, diff.mul(Scalars.of(diff, factor)));
+            }
+        }
+        return out;
+    }
+
     private void applyUpdate(
             NDManager s, boolean[] present, Map<NDArray, NDArray> override, double lr) {
         List<NamedParam> active = new ArrayList<>(shared);
@@ -362,12 +403,17 @@ final class StepRunner {
         }
         active.addAll(learnables);
         List<NDArray> grads = new ArrayList<>(active.size());
+        Map<NDArray, NDArray> penalty = softSharingGradients(s);
         double sq = 0;
         for (NamedParam p : active) {
             NDArray g = override.get(p.array());
             if (g == null) {
                 g = p.array().getGradient();
                 g.attach(s);
+            }
+            NDArray extra = penalty.get(p.array());
+            if (extra != null) {
+                g = g.add(extra);
             }
             grads.add(g);
             if (clipNorm > 0) {

@@ -242,7 +242,8 @@ class ImagesCliTest {
                         "{type: mmoe, experts: 2}",
                         "{type: cgc, shared_experts: 1, task_experts: 1}",
                         "{type: cross_stitch}",
-                        "{type: dselect_k, experts: 2, k: 1}")) {
+                        "{type: dselect_k, experts: 2, k: 1}",
+                        "{type: soft_sharing, penalty: 0.01}")) {
             String yaml =
                     String.join(
                             "\n",

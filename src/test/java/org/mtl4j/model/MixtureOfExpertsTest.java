@@ -204,6 +204,63 @@ class MixtureOfExpertsTest {
         }
     }
 
+    @Test
+    void softSharingPenaltyPullsTheCopiesTogether() throws Exception {
+        double[] distance = new double[2];
+        double[] penalties = {0.0, 1.0};
+        for (int i = 0; i < 2; i++) {
+            Experiment e =
+                    Experiment.builder("soft")
+                            .seed(5)
+                            .threads(1)
+                            .syntheticData(
+                                    new SyntheticMmoe.Spec(2, 0.2, 400, 8, 5, 1.0, 0.01, false))
+                            .task(Task.of("y0", new TaskType.Regression(1)))
+                            .task(Task.of("y1", new TaskType.Regression(1)))
+                            .architecture(new Architecture.SoftSharing(penalties[i]))
+                            .encoder(MlpSpec.of(6))
+                            .head(MlpSpec.of())
+                            .trainer(org.mtl4j.train.TrainerSpec.defaults(15, 32, 0.05))
+                            .build();
+            Path run = tmp.resolve("soft" + i);
+            e.train(run, new TrainingListener() {});
+            try (org.mtl4j.run.Predictor p = org.mtl4j.run.Predictor.load(run.resolve("model"))) {
+                distance[i] = copyDistance(p.model());
+            }
+        }
+        // the copies start from different random values; the penalty must shrink their distance
+        assertTrue(
+                distance[1] < 0.5 * distance[0],
+                "distance between the encoder copies: without penalty "
+                        + distance[0]
+                        + ", with penalty "
+                        + distance[1]);
+    }
+
+    /** ‖θ_copy0 − θ_copy1‖ over corresponding encoder parameters. */
+    private static double copyDistance(MultiTaskModel model) {
+        java.util.Map<String, float[]> byName = new java.util.HashMap<>();
+        double sq = 0;
+        int pairs = 0;
+        for (var p : model.getParameters()) {
+            String key = p.getKey();
+            if (!key.contains("copy_")) {
+                continue;
+            }
+            String norm = key.replaceAll("\\d*copy_\\d+", "copy_*");
+            float[] v = p.getValue().getArray().toFloatArray();
+            float[] other = byName.put(norm, v);
+            if (other != null) {
+                for (int i = 0; i < v.length; i++) {
+                    sq += (v[i] - other[i]) * (double) (v[i] - other[i]);
+                }
+                pairs++;
+            }
+        }
+        assertTrue(pairs >= 2, "corresponding parameters found: " + pairs);
+        return Math.sqrt(sq);
+    }
+
     /** A child block by name (DJL prefixes child names with their index, e.g. 03head_a). */
     private static ai.djl.nn.Block child(ai.djl.nn.Block parent, String name) {
         for (var c : parent.getChildren()) {
@@ -241,7 +298,8 @@ class MixtureOfExpertsTest {
                         new Architecture.Mmoe(3),
                         new Architecture.Cgc(2, 1),
                         new Architecture.CrossStitch(0.9),
-                        new Architecture.DselectK(4, 2, 1.0));
+                        new Architecture.DselectK(4, 2, 1.0),
+                        new Architecture.SoftSharing(0.01));
         for (Architecture arch : archs) {
             for (String spec : List.of("ew", "uw", "pcgrad", "mgda/representation", "upgrad")) {
                 for (boolean multi : List.of(false, true)) {
