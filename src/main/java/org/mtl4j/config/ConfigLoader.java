@@ -421,6 +421,11 @@ public final class ConfigLoader {
                     Options where = a == null ? m : a;
                     return guard(where, () -> new org.mtl4j.model.Architecture.CrossStitch(self));
                 }
+            case "esmm":
+                if (a != null) {
+                    a.finish();
+                }
+                return new org.mtl4j.model.Architecture.Esmm();
             case "soft_sharing":
                 {
                     double penalty = a == null ? 0.01 : a.getDouble("penalty", 0.01);
@@ -450,7 +455,7 @@ public final class ConfigLoader {
                                 + ": unknown architecture \""
                                 + type
                                 + "\"; use hps (hard parameter sharing), mmoe, cgc,"
-                                + " cross_stitch, dselect_k or soft_sharing");
+                                + " cross_stitch, dselect_k, soft_sharing or esmm");
         }
     }
 

@@ -44,6 +44,11 @@ public record ExperimentConfig(
         if (tasks.isEmpty()) {
             throw new IllegalArgumentException("an experiment needs at least one task");
         }
+        try {
+            model.architecture().check(tasks.stream().map(TaskConfig::task).toList());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model.architecture: " + e.getMessage(), e);
+        }
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
             throw new IllegalArgumentException(
                     "name \"" + name + "\" may contain only letters, digits, '_', '.', '-'");

@@ -19,19 +19,30 @@ public sealed interface Architecture
                 Architecture.Cgc,
                 Architecture.CrossStitch,
                 Architecture.DselectK,
-                Architecture.SoftSharing {
+                Architecture.SoftSharing,
+                Architecture.Esmm {
 
     /** Name in configs and model files. */
     String typeName();
 
-    /** The shared block for inputs of width {@code inputWidth} and {@code taskCount} tasks. */
-    Block buildShared(EncoderSpec encoder, int inputWidth, int taskCount);
+    /**
+     * The shared block for inputs of width {@code inputWidth} and {@code taskCount} tasks ({@code
+     * head} is the towers' layout, for architectures whose shared block holds a tower).
+     */
+    Block buildShared(EncoderSpec encoder, MlpSpec head, int inputWidth, int taskCount);
 
     /** Task {@code task}'s head, producing {@code outputWidth} values from the representation. */
     Block buildHead(MlpSpec head, int outputWidth, EncoderSpec encoder, int inputWidth, int task);
 
     /** Its settings as written in configs and model files (with {@code type}). */
     Map<String, Object> describe();
+
+    /**
+     * Checks that the architecture can serve these tasks.
+     *
+     * @throws IllegalArgumentException naming what does not fit
+     */
+    default void check(List<org.mtl4j.task.Task> tasks) {}
 
     /**
      * Hard parameter sharing (Caruana, "Multitask Learning", Machine Learning 28, 1997): one shared
@@ -44,7 +55,7 @@ public sealed interface Architecture
         }
 
         @Override
-        public Block buildShared(EncoderSpec encoder, int inputWidth, int taskCount) {
+        public Block buildShared(EncoderSpec encoder, MlpSpec head, int inputWidth, int taskCount) {
             return encoder.buildEncoder();
         }
 
@@ -82,7 +93,7 @@ public sealed interface Architecture
         }
 
         @Override
-        public Block buildShared(EncoderSpec encoder, int inputWidth, int taskCount) {
+        public Block buildShared(EncoderSpec encoder, MlpSpec head, int inputWidth, int taskCount) {
             List<Block> blocks = new ArrayList<>();
             for (int i = 0; i < experts; i++) {
                 blocks.add(encoder.buildEncoder());
@@ -134,7 +145,7 @@ public sealed interface Architecture
         }
 
         @Override
-        public Block buildShared(EncoderSpec encoder, int inputWidth, int taskCount) {
+        public Block buildShared(EncoderSpec encoder, MlpSpec head, int inputWidth, int taskCount) {
             List<Block> blocks = new ArrayList<>();
             for (int i = 0; i < sharedExperts; i++) {
                 blocks.add(encoder.buildEncoder());
@@ -189,7 +200,7 @@ public sealed interface Architecture
         }
 
         @Override
-        public Block buildShared(EncoderSpec encoder, int inputWidth, int taskCount) {
+        public Block buildShared(EncoderSpec encoder, MlpSpec head, int inputWidth, int taskCount) {
             return new CrossStitchBlock(encoder, taskCount, selfWeight, true);
         }
 
@@ -237,7 +248,7 @@ public sealed interface Architecture
         }
 
         @Override
-        public Block buildShared(EncoderSpec encoder, int inputWidth, int taskCount) {
+        public Block buildShared(EncoderSpec encoder, MlpSpec head, int inputWidth, int taskCount) {
             List<Block> blocks = new ArrayList<>();
             for (int i = 0; i < experts; i++) {
                 blocks.add(encoder.buildEncoder());
@@ -291,7 +302,7 @@ public sealed interface Architecture
         }
 
         @Override
-        public Block buildShared(EncoderSpec encoder, int inputWidth, int taskCount) {
+        public Block buildShared(EncoderSpec encoder, MlpSpec head, int inputWidth, int taskCount) {
             return new CrossStitchBlock(encoder, taskCount, 1.0, false);
         }
 
@@ -307,6 +318,56 @@ public sealed interface Architecture
             m.put("type", typeName());
             m.put("penalty", penalty);
             return m;
+        }
+    }
+
+    /**
+     * Entire space multi-task model (ESMM): Ma et al., "Entire Space Multi-Task Model: An Effective
+     * Approach for Estimating Post-Click Conversion Rate", SIGIR 2018, Eq. 1–3. Two binary tasks on
+     * all impressions, in this order: the click (CTR) and click-and-convert (CTCVR). A shared
+     * encoder feeds a CTR tower (logit a) and a CVR tower (logit b); the CTR task predicts σ(a) and
+     * the CTCVR task σ(a)·σ(b), so the CVR tower is trained over the entire impression space
+     * without ever seeing conversion labels on unclicked items (the sample selection bias ESMM
+     * removes). The CTR tower is used by both losses, so it belongs to the shared block (with the
+     * encoder); the CVR tower is the CTCVR task's own. pCTCVR ≤ pCTR holds by construction.
+     */
+    record Esmm() implements Architecture {
+        @Override
+        public String typeName() {
+            return "esmm";
+        }
+
+        @Override
+        public void check(List<org.mtl4j.task.Task> tasks) {
+            if (tasks.size() != 2
+                    || !(tasks.get(0).type() instanceof org.mtl4j.task.TaskType.Binary)
+                    || !(tasks.get(1).type() instanceof org.mtl4j.task.TaskType.Binary)) {
+                throw new IllegalArgumentException(
+                        "esmm needs exactly two binary tasks, in order: the click (CTR) and"
+                                + " click-and-convert (CTCVR) labels; got "
+                                + tasks.stream()
+                                        .map(t -> t.name() + " (" + t.type() + ")")
+                                        .toList());
+            }
+        }
+
+        @Override
+        public Block buildShared(EncoderSpec encoder, MlpSpec head, int inputWidth, int taskCount) {
+            return new EsmmBlocks.Shared(encoder.buildEncoder(), head.build(1));
+        }
+
+        @Override
+        public Block buildHead(
+                MlpSpec head, int outputWidth, EncoderSpec encoder, int inputWidth, int task) {
+            int width = encoder.outputWidth(inputWidth);
+            return task == 0
+                    ? new EsmmBlocks.CtrHead(width)
+                    : new EsmmBlocks.CtcvrHead(width, head.build(1));
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            return Map.of("type", typeName());
         }
     }
 }

@@ -45,10 +45,12 @@ public final class MultiTaskModel extends AbstractBlock {
                         new FeatureInput(
                                 spec.numericWidth(), spec.vocabularySizes(), spec.embeddingDim()));
         Architecture arch = spec.architecture();
+        arch.check(this.tasks);
         shared =
                 addChildBlock(
                         "shared",
-                        arch.buildShared(spec.encoder(), spec.inputWidth(), tasks.size()));
+                        arch.buildShared(
+                                spec.encoder(), spec.head(), spec.inputWidth(), tasks.size()));
         for (int i = 0; i < tasks.size(); i++) {
             Task t = tasks.get(i);
             heads.add(

@@ -221,6 +221,8 @@ public final class ModelFiles {
             case "cgc":
                 return new org.mtl4j.model.Architecture.Cgc(
                         n.get("shared_experts").asInt(), n.get("task_experts").asInt());
+            case "esmm":
+                return new org.mtl4j.model.Architecture.Esmm();
             case "soft_sharing":
                 return new org.mtl4j.model.Architecture.SoftSharing(n.get("penalty").asDouble());
             case "dselect_k":
