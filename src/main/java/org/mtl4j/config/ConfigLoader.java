@@ -177,6 +177,31 @@ public final class ConfigLoader {
         }
         List<String> numeric = orEmpty(d.getStringList("numeric"));
         List<String> categorical = orEmpty(d.getStringList("categorical"));
+        java.util.Map<String, Integer> hashBuckets = new java.util.LinkedHashMap<>();
+        Options hb = d.getSection("hash_buckets");
+        if (hb != null) {
+            for (String col : hb.values().keySet()) {
+                int n = hb.getInt(col, 0);
+                if (!categorical.contains(col)) {
+                    throw new Mtl4jException(
+                            hb.at(col)
+                                    + ": \""
+                                    + col
+                                    + "\" is not listed under categorical; hash_buckets applies to"
+                                    + " categorical columns");
+                }
+                if (n < 1 || n > org.mtl4j.data.TabularSchema.MAX_BUCKETS) {
+                    throw new Mtl4jException(
+                            hb.at(col)
+                                    + ": buckets must be between 1 and "
+                                    + org.mtl4j.data.TabularSchema.MAX_BUCKETS
+                                    + ", got "
+                                    + n);
+                }
+                hashBuckets.put(col, n);
+            }
+            hb.finish();
+        }
         if (numeric.isEmpty() && categorical.isEmpty()) {
             throw new Mtl4jException(
                     d.where()
@@ -191,7 +216,8 @@ public final class ConfigLoader {
                         val,
                         test,
                         numeric,
-                        categorical);
+                        categorical,
+                        hashBuckets);
         d.finish();
         return out;
     }

@@ -92,6 +92,9 @@ public final class ConfigWriter {
             m.put("test_fraction", c.testFraction());
             m.put("numeric", c.numeric());
             m.put("categorical", c.categorical());
+            if (!c.hashBuckets().isEmpty()) {
+                m.put("hash_buckets", new java.util.TreeMap<>(c.hashBuckets()));
+            }
         }
         return m;
     }

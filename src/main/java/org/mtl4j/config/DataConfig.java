@@ -30,11 +30,35 @@ public sealed interface DataConfig {
             double validationFraction,
             double testFraction,
             List<String> numeric,
-            List<String> categorical)
+            List<String> categorical,
+            java.util.Map<String, Integer> hashBuckets)
             implements DataConfig {
+
+        /** No hashed column. */
+        public Csv(
+                Path train,
+                Path validation,
+                Path test,
+                double validationFraction,
+                double testFraction,
+                List<String> numeric,
+                List<String> categorical) {
+            this(
+                    train,
+                    validation,
+                    test,
+                    validationFraction,
+                    testFraction,
+                    numeric,
+                    categorical,
+                    java.util.Map.of());
+        }
+
         public Csv {
             numeric = List.copyOf(numeric);
             categorical = List.copyOf(categorical);
+            hashBuckets =
+                    java.util.Map.copyOf(hashBuckets == null ? java.util.Map.of() : hashBuckets);
         }
     }
 

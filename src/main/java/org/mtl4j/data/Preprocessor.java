@@ -38,9 +38,23 @@ public final class Preprocessor {
             double[] means,
             double[] stds,
             List<String> categorical,
-            List<List<String>> vocabularies) {
+            List<List<String>> vocabularies,
+            Map<String, Integer> hashBuckets) {
+
+        /** No hashed column. */
+        public State(
+                List<String> numeric,
+                double[] means,
+                double[] stds,
+                List<String> categorical,
+                List<List<String>> vocabularies) {
+            this(numeric, means, stds, categorical, vocabularies, Map.of());
+        }
 
         public State {
+            hashBuckets =
+                    java.util.Collections.unmodifiableSortedMap(
+                            new java.util.TreeMap<>(hashBuckets == null ? Map.of() : hashBuckets));
             numeric = List.copyOf(numeric);
             categorical = List.copyOf(categorical);
             means = means.clone();
@@ -73,7 +87,8 @@ public final class Preprocessor {
                                 + vocabularies.size()
                                 + " vocabularies");
             }
-            new TabularSchema(numeric, categorical); // names: non-empty, distinct, at least one
+            // names: non-empty, distinct, at least one; hashed columns valid
+            new TabularSchema(numeric, categorical, hashBuckets);
         }
     }
 
@@ -119,10 +134,19 @@ public final class Preprocessor {
         }
         List<List<String>> vocabularies = new ArrayList<>();
         for (String column : schema.categorical()) {
-            vocabularies.add(fitVocabulary(trains, column));
+            vocabularies.add(
+                    schema.hashBuckets().containsKey(column)
+                            ? List.of()
+                            : fitVocabulary(trains, column));
         }
         return new Preprocessor(
-                new State(schema.numeric(), means, stds, schema.categorical(), vocabularies));
+                new State(
+                        schema.numeric(),
+                        means,
+                        stds,
+                        schema.categorical(),
+                        vocabularies,
+                        schema.hashBuckets()));
     }
 
     /** Rebuilds a fitted preprocessor from {@link #state()}. */
@@ -135,9 +159,34 @@ public final class Preprocessor {
         return state;
     }
 
-    /** Vocabulary size + 1 (for the out-of-vocabulary id 0) per categorical column, in order. */
+    /**
+     * Vocabulary size + 1 (for the out-of-vocabulary id 0) per categorical column, in order; for a
+     * hashed column its number of buckets + 1 (id 0 is the empty cell).
+     */
     public int[] vocabularySizes() {
-        return state.vocabularies().stream().mapToInt(v -> v.size() + 1).toArray();
+        int[] out = new int[state.categorical().size()];
+        for (int j = 0; j < out.length; j++) {
+            Integer buckets = state.hashBuckets().get(state.categorical().get(j));
+            out[j] = buckets != null ? buckets + 1 : state.vocabularies().get(j).size() + 1;
+        }
+        return out;
+    }
+
+    /**
+     * The id of a value of a hashed column: 1 + (FNV-1a 64-bit hash of its UTF-8 bytes, Fowler,
+     * Noll and Vo) mod buckets; 0 for an empty cell. The same value gets the same id on every
+     * machine and in every run, and values never seen in training still get a (shared) bucket.
+     */
+    public static int hashedId(String value, int buckets) {
+        if (value == null || value.isEmpty()) {
+            return 0;
+        }
+        long h = 0xcbf29ce484222325L;
+        for (byte b : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return 1 + (int) Long.remainderUnsigned(h, buckets);
     }
 
     /**
@@ -161,9 +210,13 @@ public final class Preprocessor {
         }
         for (int j = 0; j < cw; j++) {
             int c = table.requireColumn(state.categorical().get(j), "categorical feature");
+            Integer buckets = state.hashBuckets().get(state.categorical().get(j));
             Map<String, Integer> m = ids.get(j);
             for (int r = 0; r < rows; r++) {
-                categorical[r * cw + j] = m.getOrDefault(table.cell(r, c), 0);
+                categorical[r * cw + j] =
+                        buckets != null
+                                ? hashedId(table.cell(r, c), buckets)
+                                : m.getOrDefault(table.cell(r, c), 0);
             }
         }
         return new FeatureMatrix(rows, nw, numeric, cw, categorical);

@@ -2,6 +2,7 @@ package org.mtl4j.data;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -11,11 +12,22 @@ import java.util.Set;
  * each list is the order of the features in a {@link FeatureMatrix}.
  *
  * <p>Every name must be non-empty and appear only once across both lists; there must be at least
- * one feature.
+ * one feature. {@code hashBuckets} maps some categorical columns (high-cardinality ids) to a number
+ * of hash buckets, used instead of a vocabulary.
  */
-public record TabularSchema(List<String> numeric, List<String> categorical) {
+public record TabularSchema(
+        List<String> numeric, List<String> categorical, Map<String, Integer> hashBuckets) {
+
+    /** Hash buckets allowed per column. */
+    public static final int MAX_BUCKETS = 1 << 24;
+
+    /** No hashed column. */
+    public TabularSchema(List<String> numeric, List<String> categorical) {
+        this(numeric, categorical, Map.of());
+    }
 
     public TabularSchema {
+        hashBuckets = Map.copyOf(hashBuckets == null ? Map.of() : hashBuckets);
         Objects.requireNonNull(numeric, "numeric feature columns");
         Objects.requireNonNull(categorical, "categorical feature columns");
         numeric = List.copyOf(numeric);
@@ -36,6 +48,24 @@ public record TabularSchema(List<String> numeric, List<String> categorical) {
                                     + n
                                     + "\" is listed more than once (list each column once)");
                 }
+            }
+        }
+        for (Map.Entry<String, Integer> e : hashBuckets.entrySet()) {
+            if (!categorical.contains(e.getKey())) {
+                throw new IllegalArgumentException(
+                        "hash_buckets names \""
+                                + e.getKey()
+                                + "\", which is not a categorical column; list it under"
+                                + " categorical too");
+            }
+            if (e.getValue() == null || e.getValue() < 1 || e.getValue() > MAX_BUCKETS) {
+                throw new IllegalArgumentException(
+                        "hash_buckets of \""
+                                + e.getKey()
+                                + "\" must be between 1 and "
+                                + MAX_BUCKETS
+                                + ", got "
+                                + e.getValue());
             }
         }
     }

@@ -107,6 +107,52 @@ class CliTest {
     }
 
     @Test
+    void hashedCategoricalColumnTrainsAndPredictsUnseenValues() throws Exception {
+        Path cfg = dir.resolve("hashed.yaml");
+        Files.writeString(
+                cfg,
+                Files.readString(config)
+                        .replace(
+                                "  categorical: [color]",
+                                "  categorical: [color]\n  hash_buckets: {color: 5}")
+                        .replace("epochs: 4", "epochs: 2"));
+        Path out = dir.resolve("hashed-run");
+        Result r = cli("train", cfg.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(
+                Files.readString(out.resolve("config.yaml")).contains("hash_buckets"),
+                "the resolved config keeps hash_buckets");
+        String model = Files.readString(out.resolve("model/model.json"));
+        assertTrue(model.contains("\"hashBuckets\""), "model.json records the buckets");
+        // a colour never seen in training still gets a bucket and a prediction
+        List<String> lines = Files.readAllLines(csv);
+        String header = lines.get(0);
+        int colour = List.of(header.split(",")).indexOf("color");
+        String[] row = lines.get(1).split(",", -1);
+        row[colour] = "ultraviolet";
+        Path input = dir.resolve("unseen.csv");
+        Files.writeString(input, header + "\n" + String.join(",", row) + "\n");
+        Path pred = dir.resolve("unseen-pred.csv");
+        Result p =
+                cli(
+                        "predict",
+                        out.toString(),
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        pred.toString());
+        assertEquals(0, p.code(), p.err());
+        assertEquals(2, Files.readAllLines(pred).size(), "header and one prediction");
+        Files.writeString(
+                cfg,
+                Files.readString(cfg)
+                        .replace("hash_buckets: {color: 5}", "hash_buckets: {colour: 5}"));
+        Result bad = cli("train", cfg.toString(), "--out", dir.resolve("bad-hash").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("hash_buckets") && bad.err().contains("colour"), bad.err());
+    }
+
+    @Test
     void predictInAFreshJvmGivesExactlyTheSamePredictions() throws Exception {
         Path inProcess = dir.resolve("pred-in-process.csv");
         Result r =

@@ -119,6 +119,40 @@ class PreprocessorTest {
     }
 
     @Test
+    void hashedColumnsNeedNoVocabularyAndGiveUnseenValuesABucket() throws IOException {
+        CsvTable train = csv("train.csv", "user,c\nu1,x\nu2,y\nu1,x\n,y\n");
+        TabularSchema schema =
+                new TabularSchema(List.of(), List.of("user", "c"), java.util.Map.of("user", 7));
+        Preprocessor p = Preprocessor.fit(schema, train);
+        assertEquals(List.of(List.of(), List.of("x", "y")), p.state().vocabularies());
+        assertArrayEquals(new int[] {8, 3}, p.vocabularySizes(), "7 buckets + the empty id 0");
+        // FNV-1a 64 of "u1", computed independently: 0x08c47b07b56747f3
+        assertEquals(
+                1 + Long.remainderUnsigned(0x08c47b07b56747f3L, 7), Preprocessor.hashedId("u1", 7));
+        int[] ids = p.transform(train).categorical();
+        assertEquals(ids[0], ids[4], "the same value, the same bucket");
+        assertEquals(0, ids[6], "an empty cell is id 0");
+        for (int r = 0; r < 4; r++) {
+            assertTrue(r == 3 || (ids[2 * r] >= 1 && ids[2 * r] <= 7), "bucket " + ids[2 * r]);
+        }
+        int unseen = p.transform(csv("new.csv", "user,c\nu999,x\n")).categorical()[0];
+        assertTrue(unseen >= 1 && unseen <= 7, "an unseen id still has a bucket: " + unseen);
+        // the state round-trips through JSON, as in model.json
+        var json = org.mtl4j.run.Json.mapper().writeValueAsString(p.state());
+        Preprocessor back =
+                Preprocessor.fromState(
+                        org.mtl4j.run.Json.mapper().readValue(json, Preprocessor.State.class));
+        assertArrayEquals(ids, back.transform(train).categorical());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                new TabularSchema(
+                                        List.of(), List.of("c"), java.util.Map.of("user", 7)));
+        assertContains(e.getMessage(), "\"user\"", "not a categorical column");
+    }
+
+    @Test
     void vocabularyIsSortedByFrequencyThenNameAndUnknownsMapToZero() throws IOException {
         CsvTable train = csv("train.csv", "c,n\nb,1\nd,1\na,1\nb,1\n,1\nc,1\na,1\nb,1\n");
         Preprocessor p = Preprocessor.fit(new TabularSchema(List.of(), List.of("c")), train);
