@@ -102,7 +102,12 @@ public final class Experiment {
                         config.model().embeddingDim(),
                         config.model().encoder(),
                         config.model().head(),
-                        config.model().architecture());
+                        config.model().architecture(),
+                        data.preprocessor() == null
+                                ? java.util.Collections.nCopies(data.vocabularySizes().size(), 1)
+                                : java.util.Arrays.stream(data.preprocessor().slots())
+                                        .boxed()
+                                        .toList());
         ModelFiles.Description description =
                 new ModelFiles.Description(
                         config.tasks(), spec, data.preprocessor(), data.numericNames());

@@ -202,6 +202,35 @@ public final class ConfigLoader {
             }
             hb.finish();
         }
+        java.util.Map<String, String> multiValued = new java.util.LinkedHashMap<>();
+        Options mv = d.getSection("multi_valued");
+        if (mv != null) {
+            for (String col : mv.values().keySet()) {
+                String sep = mv.getString(col, "");
+                if (!categorical.contains(col)) {
+                    throw new Mtl4jException(
+                            mv.at(col)
+                                    + ": \""
+                                    + col
+                                    + "\" is not listed under categorical; multi_valued applies to"
+                                    + " categorical columns");
+                }
+                if (sep.isEmpty()) {
+                    throw new Mtl4jException(
+                            mv.at(col) + ": give the separator of the values, e.g. \"|\"");
+                }
+                if (hashBuckets.containsKey(col)) {
+                    throw new Mtl4jException(
+                            mv.at(col)
+                                    + ": \""
+                                    + col
+                                    + "\" is also under hash_buckets; a column is either hashed"
+                                    + " or multi-valued");
+                }
+                multiValued.put(col, sep);
+            }
+            mv.finish();
+        }
         if (numeric.isEmpty() && categorical.isEmpty()) {
             throw new Mtl4jException(
                     d.where()
@@ -217,7 +246,8 @@ public final class ConfigLoader {
                         test,
                         numeric,
                         categorical,
-                        hashBuckets);
+                        hashBuckets,
+                        multiValued);
         d.finish();
         return out;
     }

@@ -95,6 +95,9 @@ public final class ConfigWriter {
             if (!c.hashBuckets().isEmpty()) {
                 m.put("hash_buckets", new java.util.TreeMap<>(c.hashBuckets()));
             }
+            if (!c.multiValued().isEmpty()) {
+                m.put("multi_valued", new java.util.TreeMap<>(c.multiValued()));
+            }
         }
         return m;
     }

@@ -31,8 +31,31 @@ public sealed interface DataConfig {
             double testFraction,
             List<String> numeric,
             List<String> categorical,
-            java.util.Map<String, Integer> hashBuckets)
+            java.util.Map<String, Integer> hashBuckets,
+            java.util.Map<String, String> multiValued)
             implements DataConfig {
+
+        /** No multi-valued column. */
+        public Csv(
+                Path train,
+                Path validation,
+                Path test,
+                double validationFraction,
+                double testFraction,
+                List<String> numeric,
+                List<String> categorical,
+                java.util.Map<String, Integer> hashBuckets) {
+            this(
+                    train,
+                    validation,
+                    test,
+                    validationFraction,
+                    testFraction,
+                    numeric,
+                    categorical,
+                    hashBuckets,
+                    java.util.Map.of());
+        }
 
         /** No hashed column. */
         public Csv(
@@ -51,6 +74,7 @@ public sealed interface DataConfig {
                     testFraction,
                     numeric,
                     categorical,
+                    java.util.Map.of(),
                     java.util.Map.of());
         }
 
@@ -59,6 +83,8 @@ public sealed interface DataConfig {
             categorical = List.copyOf(categorical);
             hashBuckets =
                     java.util.Map.copyOf(hashBuckets == null ? java.util.Map.of() : hashBuckets);
+            multiValued =
+                    java.util.Map.copyOf(multiValued == null ? java.util.Map.of() : multiValued);
         }
     }
 

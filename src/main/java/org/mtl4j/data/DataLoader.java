@@ -98,7 +98,9 @@ public final class DataLoader {
     private static TrainingData csv(DataConfig.Csv c, List<TaskConfig> tasks, long seed) {
         TabularSchema schema;
         try {
-            schema = new TabularSchema(c.numeric(), c.categorical(), c.hashBuckets());
+            schema =
+                    new TabularSchema(
+                            c.numeric(), c.categorical(), c.hashBuckets(), c.multiValued());
         } catch (IllegalArgumentException e) {
             throw new Mtl4jException("data: " + e.getMessage(), e);
         }

@@ -39,7 +39,23 @@ public final class Preprocessor {
             double[] stds,
             List<String> categorical,
             List<List<String>> vocabularies,
-            Map<String, Integer> hashBuckets) {
+            Map<String, Integer> hashBuckets,
+            Map<String, String> multiValued,
+            Map<String, Integer> maxValues) {
+
+        /** Most values a multi-valued cell keeps (the first ones). */
+        public static final int MAX_VALUES = 64;
+
+        /** No multi-valued column. */
+        public State(
+                List<String> numeric,
+                double[] means,
+                double[] stds,
+                List<String> categorical,
+                List<List<String>> vocabularies,
+                Map<String, Integer> hashBuckets) {
+            this(numeric, means, stds, categorical, vocabularies, hashBuckets, Map.of(), Map.of());
+        }
 
         /** No hashed column. */
         public State(
@@ -48,13 +64,26 @@ public final class Preprocessor {
                 double[] stds,
                 List<String> categorical,
                 List<List<String>> vocabularies) {
-            this(numeric, means, stds, categorical, vocabularies, Map.of());
+            this(numeric, means, stds, categorical, vocabularies, Map.of(), Map.of(), Map.of());
         }
 
         public State {
             hashBuckets =
                     java.util.Collections.unmodifiableSortedMap(
                             new java.util.TreeMap<>(hashBuckets == null ? Map.of() : hashBuckets));
+            multiValued =
+                    java.util.Collections.unmodifiableSortedMap(
+                            new java.util.TreeMap<>(multiValued == null ? Map.of() : multiValued));
+            maxValues =
+                    java.util.Collections.unmodifiableSortedMap(
+                            new java.util.TreeMap<>(maxValues == null ? Map.of() : maxValues));
+            for (String col : multiValued.keySet()) {
+                Integer l = maxValues.get(col);
+                if (l == null || l < 1 || l > MAX_VALUES) {
+                    throw new IllegalArgumentException(
+                            "multi-valued column \"" + col + "\": bad value count " + l);
+                }
+            }
             numeric = List.copyOf(numeric);
             categorical = List.copyOf(categorical);
             means = means.clone();
@@ -88,7 +117,7 @@ public final class Preprocessor {
                                 + " vocabularies");
             }
             // names: non-empty, distinct, at least one; hashed columns valid
-            new TabularSchema(numeric, categorical, hashBuckets);
+            new TabularSchema(numeric, categorical, hashBuckets, multiValued);
         }
     }
 
@@ -133,11 +162,16 @@ public final class Preprocessor {
             fitNumeric(trains, schema.numeric().get(j), means, stds, j);
         }
         List<List<String>> vocabularies = new ArrayList<>();
+        Map<String, Integer> maxValues = new HashMap<>();
         for (String column : schema.categorical()) {
+            String sep = schema.multiValued().get(column);
             vocabularies.add(
                     schema.hashBuckets().containsKey(column)
                             ? List.of()
-                            : fitVocabulary(trains, column));
+                            : fitVocabulary(trains, column, sep));
+            if (sep != null) {
+                maxValues.put(column, maxValueCount(trains, column, sep));
+            }
         }
         return new Preprocessor(
                 new State(
@@ -146,7 +180,9 @@ public final class Preprocessor {
                         stds,
                         schema.categorical(),
                         vocabularies,
-                        schema.hashBuckets()));
+                        schema.hashBuckets(),
+                        schema.multiValued(),
+                        maxValues));
     }
 
     /** Rebuilds a fitted preprocessor from {@link #state()}. */
@@ -166,8 +202,23 @@ public final class Preprocessor {
     public int[] vocabularySizes() {
         int[] out = new int[state.categorical().size()];
         for (int j = 0; j < out.length; j++) {
-            Integer buckets = state.hashBuckets().get(state.categorical().get(j));
-            out[j] = buckets != null ? buckets + 1 : state.vocabularies().get(j).size() + 1;
+            String col = state.categorical().get(j);
+            Integer buckets = state.hashBuckets().get(col);
+            int v = buckets != null ? buckets + 1 : state.vocabularies().get(j).size() + 1;
+            // a multi-valued column also has a padding id, the last one
+            out[j] = state.multiValued().containsKey(col) ? v + 1 : v;
+        }
+        return out;
+    }
+
+    /**
+     * Id slots per categorical column in a {@link FeatureMatrix}: 1, or for a multi-valued column
+     * the most values a training cell had (padded with the padding id, vocabulary size − 1).
+     */
+    public int[] slots() {
+        int[] out = new int[state.categorical().size()];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = state.maxValues().getOrDefault(state.categorical().get(j), 1);
         }
         return out;
     }
@@ -196,7 +247,9 @@ public final class Preprocessor {
     public FeatureMatrix transform(CsvTable table) {
         int rows = table.rows();
         int nw = state.numeric().size();
-        int cw = state.categorical().size();
+        int[] slots = slots();
+        int[] sizes = vocabularySizes();
+        int cw = java.util.Arrays.stream(slots).sum();
         float[] numeric = new float[rows * nw];
         int[] categorical = new int[rows * cw];
         for (int j = 0; j < nw; j++) {
@@ -208,16 +261,29 @@ public final class Preprocessor {
                 numeric[r * nw + j] = Double.isNaN(v) ? 0f : (float) ((v - mean) / std);
             }
         }
-        for (int j = 0; j < cw; j++) {
-            int c = table.requireColumn(state.categorical().get(j), "categorical feature");
-            Integer buckets = state.hashBuckets().get(state.categorical().get(j));
+        int offset = 0;
+        for (int j = 0; j < slots.length; j++) {
+            String col = state.categorical().get(j);
+            int c = table.requireColumn(col, "categorical feature");
+            Integer buckets = state.hashBuckets().get(col);
+            String sep = state.multiValued().get(col);
             Map<String, Integer> m = ids.get(j);
             for (int r = 0; r < rows; r++) {
-                categorical[r * cw + j] =
-                        buckets != null
-                                ? hashedId(table.cell(r, c), buckets)
-                                : m.getOrDefault(table.cell(r, c), 0);
+                if (sep == null) {
+                    categorical[r * cw + offset] =
+                            buckets != null
+                                    ? hashedId(table.cell(r, c), buckets)
+                                    : m.getOrDefault(table.cell(r, c), 0);
+                    continue;
+                }
+                List<String> tokens = tokens(table.cell(r, c), sep);
+                int pad = sizes[j] - 1;
+                for (int k = 0; k < slots[j]; k++) {
+                    categorical[r * cw + offset + k] =
+                            k < tokens.size() ? m.getOrDefault(tokens.get(k), 0) : pad;
+                }
             }
+            offset += slots[j];
         }
         return new FeatureMatrix(rows, nw, numeric, cw, categorical);
     }
@@ -261,13 +327,43 @@ public final class Preprocessor {
         stds[j] = std;
     }
 
-    private static List<String> fitVocabulary(List<CsvTable> ts, String column) {
+    /** The non-empty values of a multi-valued cell, trimmed, in order. */
+    static List<String> tokens(String cell, String separator) {
+        List<String> out = new ArrayList<>();
+        if (cell == null || cell.isBlank()) {
+            return out;
+        }
+        for (String t : cell.split(java.util.regex.Pattern.quote(separator), -1)) {
+            String v = t.strip();
+            if (!v.isEmpty()) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    private static int maxValueCount(List<CsvTable> ts, String column, String sep) {
+        int max = 1;
+        for (CsvTable t : ts) {
+            int c = t.requireColumn(column, "categorical feature");
+            for (int r = 0; r < t.rows(); r++) {
+                max = Math.max(max, tokens(t.cell(r, c), sep).size());
+            }
+        }
+        return Math.min(max, State.MAX_VALUES);
+    }
+
+    private static List<String> fitVocabulary(List<CsvTable> ts, String column, String sep) {
         Map<String, Integer> counts = new HashMap<>();
         for (CsvTable t : ts) {
             int c = t.requireColumn(column, "categorical feature");
             for (int r = 0; r < t.rows(); r++) {
                 String v = t.cell(r, c);
-                if (!v.isBlank()) {
+                if (sep != null) {
+                    for (String token : tokens(v, sep)) {
+                        counts.merge(token, 1, Integer::sum);
+                    }
+                } else if (!v.isBlank()) {
                     counts.merge(v, 1, Integer::sum);
                 }
             }

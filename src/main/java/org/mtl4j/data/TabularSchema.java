@@ -16,18 +16,28 @@ import java.util.Set;
  * of hash buckets, used instead of a vocabulary.
  */
 public record TabularSchema(
-        List<String> numeric, List<String> categorical, Map<String, Integer> hashBuckets) {
+        List<String> numeric,
+        List<String> categorical,
+        Map<String, Integer> hashBuckets,
+        Map<String, String> multiValued) {
 
     /** Hash buckets allowed per column. */
     public static final int MAX_BUCKETS = 1 << 24;
 
     /** No hashed column. */
     public TabularSchema(List<String> numeric, List<String> categorical) {
-        this(numeric, categorical, Map.of());
+        this(numeric, categorical, Map.of(), Map.of());
+    }
+
+    /** No multi-valued column. */
+    public TabularSchema(
+            List<String> numeric, List<String> categorical, Map<String, Integer> hashBuckets) {
+        this(numeric, categorical, hashBuckets, Map.of());
     }
 
     public TabularSchema {
         hashBuckets = Map.copyOf(hashBuckets == null ? Map.of() : hashBuckets);
+        multiValued = Map.copyOf(multiValued == null ? Map.of() : multiValued);
         Objects.requireNonNull(numeric, "numeric feature columns");
         Objects.requireNonNull(categorical, "categorical feature columns");
         numeric = List.copyOf(numeric);
@@ -48,6 +58,25 @@ public record TabularSchema(
                                     + n
                                     + "\" is listed more than once (list each column once)");
                 }
+            }
+        }
+        for (Map.Entry<String, String> e : multiValued.entrySet()) {
+            if (!categorical.contains(e.getKey())) {
+                throw new IllegalArgumentException(
+                        "multi_valued names \""
+                                + e.getKey()
+                                + "\", which is not a categorical column; list it under"
+                                + " categorical too");
+            }
+            if (e.getValue() == null || e.getValue().isEmpty()) {
+                throw new IllegalArgumentException(
+                        "multi_valued column \"" + e.getKey() + "\" needs a separator, e.g. \"|\"");
+            }
+            if (hashBuckets.containsKey(e.getKey())) {
+                throw new IllegalArgumentException(
+                        "column \""
+                                + e.getKey()
+                                + "\" is both hashed and multi-valued; choose one");
             }
         }
         for (Map.Entry<String, Integer> e : hashBuckets.entrySet()) {

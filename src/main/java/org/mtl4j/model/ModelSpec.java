@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param encoder the shared encoder, or each expert of a mixture
  * @param head hidden layers of each task's tower, before its final linear layer
  * @param architecture how shared and task-specific parts are laid out (hard sharing by default)
+ * @param slots ids per row of each categorical column: 1, or for a multi-valued column the most
+ *     values it holds (padded with its last id; the embeddings of its values are averaged)
  */
 public record ModelSpec(
         int numericWidth,
@@ -20,7 +22,26 @@ public record ModelSpec(
         int embeddingDim,
         EncoderSpec encoder,
         MlpSpec head,
-        Architecture architecture) {
+        Architecture architecture,
+        List<Integer> slots) {
+
+    /** Every categorical column single-valued. */
+    public ModelSpec(
+            int numericWidth,
+            List<Integer> vocabularySizes,
+            int embeddingDim,
+            EncoderSpec encoder,
+            MlpSpec head,
+            Architecture architecture) {
+        this(
+                numericWidth,
+                vocabularySizes,
+                embeddingDim,
+                encoder,
+                head,
+                architecture,
+                java.util.Collections.nCopies(vocabularySizes.size(), 1));
+    }
 
     /** Hard parameter sharing. */
     public ModelSpec(
@@ -38,6 +59,11 @@ public record ModelSpec(
                 new Architecture.HardSharing());
     }
 
+    /** Number of categorical ids per row (a multi-valued column has several slots). */
+    public int categoricalWidth() {
+        return slots.stream().mapToInt(Integer::intValue).sum();
+    }
+
     /** Width of the input layer's output: the numeric features and one embedding per category. */
     public int inputWidth() {
         return numericWidth + vocabularySizes.size() * embeddingDim;
@@ -45,6 +71,11 @@ public record ModelSpec(
 
     public ModelSpec {
         vocabularySizes = List.copyOf(Objects.requireNonNull(vocabularySizes, "vocabularySizes"));
+        slots = List.copyOf(Objects.requireNonNull(slots, "slots"));
+        if (slots.size() != vocabularySizes.size() || slots.stream().anyMatch(k -> k < 1)) {
+            throw new IllegalArgumentException(
+                    "slots " + slots + " do not match " + vocabularySizes.size() + " columns");
+        }
         Objects.requireNonNull(encoder, "encoder");
         Objects.requireNonNull(head, "head");
         Objects.requireNonNull(architecture, "architecture");

@@ -43,7 +43,10 @@ public final class MultiTaskModel extends AbstractBlock {
                 addChildBlock(
                         "input",
                         new FeatureInput(
-                                spec.numericWidth(), spec.vocabularySizes(), spec.embeddingDim()));
+                                spec.numericWidth(),
+                                spec.vocabularySizes(),
+                                spec.slots(),
+                                spec.embeddingDim()));
         Architecture arch = spec.architecture();
         arch.check(this.tasks);
         shared =
@@ -79,7 +82,7 @@ public final class MultiTaskModel extends AbstractBlock {
                 manager,
                 DataType.FLOAT32,
                 new Shape(1, spec.numericWidth()),
-                new Shape(1, spec.vocabularySizes().size()));
+                new Shape(1, spec.categoricalWidth()));
     }
 
     /** The shared representation, shape (B, width of the architecture's shared block). */

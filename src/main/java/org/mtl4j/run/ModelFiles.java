@@ -112,7 +112,8 @@ public final class ModelFiles {
                         m.get("embedding_dim").asInt(),
                         encoder(m.get("encoder")),
                         mlp(m.get("head")),
-                        architecture(m.get("architecture")));
+                        architecture(m.get("architecture")),
+                        slots(m.get("categorical_slots"), vocab.size()));
         Preprocessor pre = null;
         if (j.hasNonNull("preprocessor")) {
             pre =
@@ -159,6 +160,7 @@ public final class ModelFiles {
         m.put("architecture", s.architecture().describe());
         m.put("numeric_width", s.numericWidth());
         m.put("vocabulary_sizes", s.vocabularySizes());
+        m.put("categorical_slots", s.slots());
         m.put("embedding_dim", s.embeddingDim());
         m.put("encoder", s.encoder().describe());
         m.put("head", s.head().describe());
@@ -210,6 +212,16 @@ public final class ModelFiles {
                 null,
                 null,
                 null);
+    }
+
+    /** One slot per column when absent (model files written before multi-valued columns). */
+    private static List<Integer> slots(JsonNode n, int columns) {
+        List<Integer> out = new ArrayList<>();
+        if (n == null || !n.isArray()) {
+            return java.util.Collections.nCopies(columns, 1);
+        }
+        n.forEach(k -> out.add(k.asInt()));
+        return out;
     }
 
     /** Older model files wrote the string "hard_parameter_sharing". */

@@ -107,6 +107,61 @@ class CliTest {
     }
 
     @Test
+    void multiValuedColumnTrainsPoolsAndPredicts() throws Exception {
+        // a copy of the customers data with a multi-valued "tags" column derived from colour
+        List<String> lines = Files.readAllLines(csv);
+        List<String> out = new ArrayList<>();
+        int colour = List.of(lines.get(0).split(",")).indexOf("color");
+        out.add(lines.get(0) + ",tags");
+        for (int i = 1; i < lines.size(); i++) {
+            String c = lines.get(i).split(",", -1)[colour];
+            out.add(
+                    lines.get(i)
+                            + ","
+                            + (i % 3 == 0 ? "" : c + "|t" + (i % 4) + (i % 5 == 0 ? "|x" : "")));
+        }
+        Path tagged = dir.resolve("tagged.csv");
+        Files.write(tagged, out);
+        Path cfg = dir.resolve("tagged.yaml");
+        Files.writeString(
+                cfg,
+                Files.readString(config)
+                        .replace("  train: " + csv.getFileName(), "  train: tagged.csv")
+                        .replace(
+                                "  categorical: [color]",
+                                "  categorical: [color, tags]\n  multi_valued: {tags: \"|\"}")
+                        .replace("epochs: 4", "epochs: 2"));
+        Path run = dir.resolve("tagged-run");
+        Result r = cli("train", cfg.toString(), "--out", run.toString());
+        assertEquals(0, r.code(), r.err());
+        var model = org.mtl4j.run.Json.read(run.resolve("model/model.json")).get("model");
+        assertEquals(
+                "[1,3]", model.get("categorical_slots").toString(), "tags holds up to 3 values");
+        Path pred = dir.resolve("tagged-pred.csv");
+        Result p =
+                cli(
+                        "predict",
+                        run.toString(),
+                        "--input",
+                        tagged.toString(),
+                        "--output",
+                        pred.toString());
+        assertEquals(0, p.code(), p.err());
+        assertEquals(lines.size(), Files.readAllLines(pred).size());
+        Result e = cli("eval", run.toString());
+        assertEquals(0, e.code(), e.err());
+        Files.writeString(
+                cfg,
+                Files.readString(cfg)
+                        .replace("multi_valued: {tags: \"|\"}", "multi_valued: {tags: \"\"}"));
+        Result bad = cli("train", cfg.toString(), "--out", dir.resolve("bad-mv").toString());
+        assertEquals(2, bad.code());
+        assertTrue(
+                bad.err().contains("multi_valued.tags") && bad.err().contains("separator"),
+                bad.err());
+    }
+
+    @Test
     void hashedCategoricalColumnTrainsAndPredictsUnseenValues() throws Exception {
         Path cfg = dir.resolve("hashed.yaml");
         Files.writeString(

@@ -119,6 +119,27 @@ class PreprocessorTest {
     }
 
     @Test
+    void multiValuedColumnsSplitPadAndKeepTheirTokens() throws IOException {
+        CsvTable train =
+                csv("train.csv", "genres,x\nAction|Comedy,1\nComedy,2\n Drama | Action |,3\n,4\n");
+        TabularSchema schema =
+                new TabularSchema(
+                        List.of("x"),
+                        List.of("genres"),
+                        java.util.Map.of(),
+                        java.util.Map.of("genres", "|"));
+        Preprocessor p = Preprocessor.fit(schema, train);
+        // tokens by frequency: Action 2, Comedy 2, Drama 1 (ties by name)
+        assertEquals(List.of(List.of("Action", "Comedy", "Drama")), p.state().vocabularies());
+        assertArrayEquals(new int[] {2}, p.slots(), "at most two values in a training cell");
+        assertArrayEquals(new int[] {5}, p.vocabularySizes(), "unknown 0, three tokens, padding 4");
+        assertArrayEquals(new int[] {1, 2, 2, 4, 3, 1, 4, 4}, p.transform(train).categorical());
+        // an unseen token is 0; values beyond the slots are dropped
+        CsvTable more = csv("more.csv", "genres,x\nHorror|Drama|Comedy,1\n");
+        assertArrayEquals(new int[] {0, 3}, p.transform(more).categorical());
+    }
+
+    @Test
     void hashedColumnsNeedNoVocabularyAndGiveUnseenValuesABucket() throws IOException {
         CsvTable train = csv("train.csv", "user,c\nu1,x\nu2,y\nu1,x\n,y\n");
         TabularSchema schema =
