@@ -477,6 +477,18 @@ public final class ConfigLoader {
                     Options where = a == null ? m : a;
                     return guard(where, () -> new org.mtl4j.model.Architecture.CrossStitch(self));
                 }
+            case "ple":
+                {
+                    int levels = a == null ? 2 : a.getInt("levels", 2);
+                    int shared = a == null ? 2 : a.getInt("shared_experts", 2);
+                    int own = a == null ? 1 : a.getInt("task_experts", 1);
+                    if (a != null) {
+                        a.finish();
+                    }
+                    Options where = a == null ? m : a;
+                    return guard(
+                            where, () -> new org.mtl4j.model.Architecture.Ple(levels, shared, own));
+                }
             case "esmm":
                 if (a != null) {
                     a.finish();
@@ -511,7 +523,7 @@ public final class ConfigLoader {
                                 + ": unknown architecture \""
                                 + type
                                 + "\"; use hps (hard parameter sharing), mmoe, cgc,"
-                                + " cross_stitch, dselect_k, soft_sharing or esmm");
+                                + " cross_stitch, dselect_k, soft_sharing, esmm or ple");
         }
     }
 

@@ -20,7 +20,8 @@ public sealed interface Architecture
                 Architecture.CrossStitch,
                 Architecture.DselectK,
                 Architecture.SoftSharing,
-                Architecture.Esmm {
+                Architecture.Esmm,
+                Architecture.Ple {
 
     /** Name in configs and model files. */
     String typeName();
@@ -368,6 +369,81 @@ public sealed interface Architecture
         @Override
         public Map<String, Object> describe() {
             return Map.of("type", typeName());
+        }
+    }
+
+    /**
+     * Progressive layered extraction (PLE): Tang et al., "Progressive Layered Extraction (PLE): A
+     * Novel Multi-Task Learning (MTL) Model for Personalized Recommendations", RecSys 2020, §4.3.2.
+     * {@code levels} stacked extraction layers, each with {@code sharedExperts} shared and {@code
+     * taskExperts} per-task experts and gates; a task's gate mixes its own and the shared experts,
+     * the shared gate of a lower layer mixes all experts into the next layer's shared input. The
+     * first layer's experts are copies of the encoder; higher layers' experts are one-layer MLPs (D
+     * → D, ReLU) on the layer below's outputs. One level is exactly {@link Cgc}.
+     *
+     * <p>In the split into shared block and heads, the top layer's task experts and gates are task
+     * parameters; the lower layers' task experts and gates feed the shared gate, so every task's
+     * loss reaches them and they are shared parameters (the balancer treats them so).
+     */
+    record Ple(int levels, int sharedExperts, int taskExperts) implements Architecture {
+        public Ple {
+            if (levels < 1 || levels > 8) {
+                throw new IllegalArgumentException("ple levels must be in [1, 8], got " + levels);
+            }
+            if (sharedExperts < 1 || sharedExperts > 256 || taskExperts < 1 || taskExperts > 256) {
+                throw new IllegalArgumentException(
+                        "ple needs shared_experts and task_experts in [1, 256], got "
+                                + sharedExperts
+                                + " and "
+                                + taskExperts);
+            }
+        }
+
+        @Override
+        public String typeName() {
+            return "ple";
+        }
+
+        @Override
+        public Block buildShared(EncoderSpec encoder, MlpSpec head, int inputWidth, int taskCount) {
+            int width = encoder.outputWidth(inputWidth);
+            return new PleShared(
+                    taskCount,
+                    levels,
+                    sharedExperts,
+                    taskExperts,
+                    width,
+                    inputWidth,
+                    encoder::buildEncoder,
+                    () -> MlpSpec.of(width).buildEncoder());
+        }
+
+        @Override
+        public Block buildHead(
+                MlpSpec head, int outputWidth, EncoderSpec encoder, int inputWidth, int task) {
+            int width = encoder.outputWidth(inputWidth);
+            int top = levels == 1 ? inputWidth : width;
+            List<Block> own = new ArrayList<>();
+            for (int i = 0; i < taskExperts; i++) {
+                own.add(levels == 1 ? encoder.buildEncoder() : MlpSpec.of(width).buildEncoder());
+            }
+            return new MixtureGateHead(
+                    sharedExperts,
+                    width,
+                    (long) sharedExperts * width + (long) task * top,
+                    top,
+                    head.build(outputWidth),
+                    own);
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", typeName());
+            m.put("levels", levels);
+            m.put("shared_experts", sharedExperts);
+            m.put("task_experts", taskExperts);
+            return m;
         }
     }
 }

@@ -21,6 +21,7 @@ final class MixtureGateHead extends AbstractBlock {
     private final int experts;
     private final int width;
     private final int inputWidth;
+    private final long inputOffset;
     private final Block gate;
     private final Block tower;
     private final java.util.List<Block> own = new java.util.ArrayList<>();
@@ -31,8 +32,24 @@ final class MixtureGateHead extends AbstractBlock {
 
     MixtureGateHead(
             int experts, int width, int inputWidth, Block tower, java.util.List<Block> ownExperts) {
+        this(experts, width, (long) experts * width, inputWidth, tower, ownExperts);
+    }
+
+    /**
+     * A gate whose input (and own experts' input) is the slice of width {@code inputWidth} at
+     * {@code inputOffset} of Z, rather than the tail after the shared experts (as for PLE, where
+     * each task reads its own output of the level below).
+     */
+    MixtureGateHead(
+            int experts,
+            int width,
+            long inputOffset,
+            int inputWidth,
+            Block tower,
+            java.util.List<Block> ownExperts) {
         this.experts = experts;
         this.width = width;
+        this.inputOffset = inputOffset;
         this.inputWidth = inputWidth;
         this.gate =
                 addChildBlock(
@@ -49,7 +66,7 @@ final class MixtureGateHead extends AbstractBlock {
         NDArray z = inputs.singletonOrThrow();
         long split = (long) experts * width;
         NDArray f = z.get(":, 0:" + split).reshape(-1, experts, width);
-        NDArray x = z.get(":, " + split + ":");
+        NDArray x = z.get(":, " + inputOffset + ":" + (inputOffset + inputWidth));
         if (!own.isEmpty()) {
             NDList parts = new NDList(own.size() + 1);
             parts.add(f);
@@ -71,10 +88,10 @@ final class MixtureGateHead extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... shapes) {
         long b = shapes[0].get(0);
-        if (shapes[0].get(1) != (long) experts * width + inputWidth) {
+        if (shapes[0].get(1) < inputOffset + inputWidth) {
             throw new IllegalStateException(
-                    "mixture head expects width "
-                            + ((long) experts * width + inputWidth)
+                    "mixture head expects at least width "
+                            + (inputOffset + inputWidth)
                             + ", got "
                             + shapes[0]);
         }

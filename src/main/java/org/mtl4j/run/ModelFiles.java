@@ -233,6 +233,11 @@ public final class ModelFiles {
             case "cgc":
                 return new org.mtl4j.model.Architecture.Cgc(
                         n.get("shared_experts").asInt(), n.get("task_experts").asInt());
+            case "ple":
+                return new org.mtl4j.model.Architecture.Ple(
+                        n.get("levels").asInt(),
+                        n.get("shared_experts").asInt(),
+                        n.get("task_experts").asInt());
             case "esmm":
                 return new org.mtl4j.model.Architecture.Esmm();
             case "soft_sharing":

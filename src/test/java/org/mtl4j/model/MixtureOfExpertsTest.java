@@ -261,6 +261,50 @@ class MixtureOfExpertsTest {
         return Math.sqrt(sq);
     }
 
+    @Test
+    void pleOfOneLevelIsCgcAndHigherLevelsShareTheLowerTaskExperts() {
+        Engines.start(1, 2);
+        try (NDManager m = NDManager.newBaseManager()) {
+            MultiTaskModel cgc = model(m, new Architecture.Cgc(2, 1));
+            MultiTaskModel ple1 = model(m, new Architecture.Ple(1, 2, 1));
+            assertEquals(count(cgc.sharedParameters()), count(ple1.sharedParameters()));
+            assertEquals(count(cgc.taskParameters(0)), count(ple1.taskParameters(0)));
+            // two levels, experts 6 -> 5 at level 1 and 5 -> 5 at level 2; 2 tasks
+            MultiTaskModel ple2 = model(m, new Architecture.Ple(2, 2, 1));
+            long level1 =
+                    2 * (6 * 5 + 5)
+                            + 2 * (6 * 5 + 5) // shared and the two tasks' experts
+                            + 2 * (6 * 3 + 3) // task gates over 1 own + 2 shared experts
+                            + (6 * 4 + 4); // shared gate over 2 shared + 2 task experts
+            long level2Shared = 2 * (5 * 5 + 5);
+            assertEquals(level1 + level2Shared, count(ple2.sharedParameters()));
+            // head: own level-2 expert 5 -> 5, gate 5 -> 3, tower 5 -> 4 -> 1
+            assertEquals(
+                    (5 * 5 + 5) + (5 * 3 + 3) + (5 * 4 + 4) + (4 + 1),
+                    count(ple2.taskParameters(1)));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(new ai.djl.ndarray.types.Shape(3, 6));
+            NDArray z =
+                    ple2.encode(
+                            ps,
+                            new NDList(
+                                    x,
+                                    m.zeros(
+                                            new ai.djl.ndarray.types.Shape(3, 0),
+                                            ai.djl.ndarray.types.DataType.INT64)),
+                            false);
+            assertEquals(new ai.djl.ndarray.types.Shape(3, 2 * 5 + 2 * 5), z.getShape());
+        }
+    }
+
+    private static MultiTaskModel model(NDManager m, Architecture a) {
+        MultiTaskModel model =
+                new MultiTaskModel(
+                        new ModelSpec(6, List.of(), 1, MlpSpec.of(5), MlpSpec.of(4), a), tasks());
+        model.initialize(m);
+        return model;
+    }
+
     /** A child block by name (DJL prefixes child names with their index, e.g. 03head_a). */
     private static ai.djl.nn.Block child(ai.djl.nn.Block parent, String name) {
         for (var c : parent.getChildren()) {
@@ -299,7 +343,8 @@ class MixtureOfExpertsTest {
                         new Architecture.Cgc(2, 1),
                         new Architecture.CrossStitch(0.9),
                         new Architecture.DselectK(4, 2, 1.0),
-                        new Architecture.SoftSharing(0.01));
+                        new Architecture.SoftSharing(0.01),
+                        new Architecture.Ple(2, 2, 1));
         for (Architecture arch : archs) {
             for (String spec : List.of("ew", "uw", "pcgrad", "mgda/representation", "upgrad")) {
                 for (boolean multi : List.of(false, true)) {
