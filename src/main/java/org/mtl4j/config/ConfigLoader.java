@@ -489,6 +489,15 @@ public final class ConfigLoader {
                     return guard(
                             where, () -> new org.mtl4j.model.Architecture.Ple(levels, shared, own));
                 }
+            case "aitm":
+                {
+                    double cal = a == null ? 0.6 : a.getDouble("calibration", 0.6);
+                    if (a != null) {
+                        a.finish();
+                    }
+                    Options where = a == null ? m : a;
+                    return guard(where, () -> new org.mtl4j.model.Architecture.Aitm(cal));
+                }
             case "esmm":
                 if (a != null) {
                     a.finish();
@@ -523,7 +532,7 @@ public final class ConfigLoader {
                                 + ": unknown architecture \""
                                 + type
                                 + "\"; use hps (hard parameter sharing), mmoe, cgc,"
-                                + " cross_stitch, dselect_k, soft_sharing, esmm or ple");
+                                + " cross_stitch, dselect_k, soft_sharing, esmm, ple or aitm");
         }
     }
 

@@ -21,7 +21,8 @@ public sealed interface Architecture
                 Architecture.DselectK,
                 Architecture.SoftSharing,
                 Architecture.Esmm,
-                Architecture.Ple {
+                Architecture.Ple,
+                Architecture.Aitm {
 
     /** Name in configs and model files. */
     String typeName();
@@ -44,6 +45,16 @@ public sealed interface Architecture
      * @throws IllegalArgumentException naming what does not fit
      */
     default void check(List<org.mtl4j.task.Task> tasks) {}
+
+    /**
+     * A term the architecture adds to task {@code t}'s loss (null for none), from every task's
+     * output (null where a task is absent from the batch) and task t's row mask (B) with its number
+     * of labelled rows.
+     */
+    default ai.djl.ndarray.NDArray extraLoss(
+            int t, ai.djl.ndarray.NDArray[] outputs, ai.djl.ndarray.NDArray mask, int observed) {
+        return null;
+    }
 
     /**
      * Hard parameter sharing (Caruana, "Multitask Learning", Machine Learning 28, 1997): one shared
@@ -443,6 +454,86 @@ public sealed interface Architecture
             m.put("levels", levels);
             m.put("shared_experts", sharedExperts);
             m.put("task_experts", taskExperts);
+            return m;
+        }
+    }
+
+    /**
+     * Adaptive information transfer multi-task (AITM): Xi et al., "Modeling the Sequential
+     * Dependence among Audience Multi-step Conversions with Multi-task Learning in Targeted Display
+     * Advertising", KDD 2021. Binary tasks in funnel order (e.g. click, then purchase): each task
+     * has a tower q_t over the shared encoder; from the second step on, an attention unit mixes the
+     * tower's output with information transferred from the previous step, p_{t−1} =
+     * transfer(z_{t−1}), into z_t, on which the task's head predicts. Because each step reads the
+     * previous ones, towers, transfers and attention units are shared parameters; the heads are the
+     * task parameters. The behavioural calibrator of the paper (Eq. 6) is added to each later
+     * step's loss: {@code calibration}·mean(max(ŷ_t − ŷ_{t−1}, 0)) over the step's labelled rows,
+     * so a later conversion is not predicted likelier than the step before it.
+     */
+    record Aitm(double calibration) implements Architecture {
+        public Aitm {
+            if (!(calibration >= 0) || Double.isInfinite(calibration)) {
+                throw new IllegalArgumentException(
+                        "aitm calibration must be >= 0, got " + calibration);
+            }
+        }
+
+        @Override
+        public String typeName() {
+            return "aitm";
+        }
+
+        @Override
+        public void check(List<org.mtl4j.task.Task> tasks) {
+            if (tasks.size() < 2
+                    || tasks.stream()
+                            .anyMatch(t -> !(t.type() instanceof org.mtl4j.task.TaskType.Binary))) {
+                throw new IllegalArgumentException(
+                        "aitm needs two or more binary tasks in funnel order (e.g. click, then"
+                                + " purchase); got "
+                                + tasks.stream()
+                                        .map(t -> t.name() + " (" + t.type() + ")")
+                                        .toList());
+            }
+        }
+
+        @Override
+        public Block buildShared(EncoderSpec encoder, MlpSpec head, int inputWidth, int taskCount) {
+            return new AitmShared(
+                    encoder.buildEncoder(), taskCount, encoder.outputWidth(inputWidth));
+        }
+
+        @Override
+        public Block buildHead(
+                MlpSpec head, int outputWidth, EncoderSpec encoder, int inputWidth, int task) {
+            return new SliceHead(encoder.outputWidth(inputWidth), task, head.build(outputWidth));
+        }
+
+        @Override
+        public ai.djl.ndarray.NDArray extraLoss(
+                int t,
+                ai.djl.ndarray.NDArray[] outputs,
+                ai.djl.ndarray.NDArray mask,
+                int observed) {
+            if (t == 0 || calibration == 0 || outputs[t] == null || outputs[t - 1] == null) {
+                return null;
+            }
+            ai.djl.ndarray.NDArray now = ai.djl.nn.Activation.sigmoid(outputs[t]).reshape(-1);
+            ai.djl.ndarray.NDArray before =
+                    ai.djl.nn.Activation.sigmoid(outputs[t - 1]).reshape(-1);
+            ai.djl.ndarray.NDArray excess =
+                    now.sub(before).maximum(org.mtl4j.train.Scalars.of(now, 0));
+            return excess.mul(mask)
+                    .sum()
+                    .div(org.mtl4j.train.Scalars.of(now, observed))
+                    .mul(org.mtl4j.train.Scalars.of(now, calibration));
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", typeName());
+            m.put("calibration", calibration);
             return m;
         }
     }

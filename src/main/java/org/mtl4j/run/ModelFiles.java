@@ -238,6 +238,8 @@ public final class ModelFiles {
                         n.get("levels").asInt(),
                         n.get("shared_experts").asInt(),
                         n.get("task_experts").asInt());
+            case "aitm":
+                return new org.mtl4j.model.Architecture.Aitm(n.get("calibration").asDouble());
             case "esmm":
                 return new org.mtl4j.model.Architecture.Esmm();
             case "soft_sharing":

@@ -156,15 +156,25 @@ final class StepRunner {
                     headInput.setRequiresGradient(true);
                 }
                 NDArray[] losses = new NDArray[t];
+                NDArray[] outs = new NDArray[t];
+                for (int i = 0; i < t; i++) {
+                    if (b.observed[i] > 0) {
+                        outs[i] = model.head(i, ps, headInput, true);
+                    }
+                }
+                org.mtl4j.model.Architecture arch = model.spec().architecture();
                 for (int i = 0; i < t; i++) {
                     lossValues[i] = Double.NaN;
                     if (b.observed[i] == 0) {
                         continue;
                     }
-                    NDArray out = model.head(i, ps, headInput, true);
                     losses[i] =
                             Losses.masked(
-                                    tasks.get(i), out, b.labels[i], b.masks[i], b.observed[i]);
+                                    tasks.get(i), outs[i], b.labels[i], b.masks[i], b.observed[i]);
+                    NDArray extra = arch.extraLoss(i, outs, b.masks[i], b.observed[i]);
+                    if (extra != null) {
+                        losses[i] = losses[i].add(extra); // e.g. AITM's calibrator
+                    }
                     lossValues[i] = losses[i].getFloat();
                     present[i] = true;
                     if (!Double.isFinite(lossValues[i])) {
