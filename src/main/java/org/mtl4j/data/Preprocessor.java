@@ -229,7 +229,7 @@ public final class Preprocessor {
      * machine and in every run, and values never seen in training still get a (shared) bucket.
      */
     public static int hashedId(String value, int buckets) {
-        if (value == null || value.isEmpty()) {
+        if (value == null || value.isBlank()) {
             return 0;
         }
         long h = 0xcbf29ce484222325L;

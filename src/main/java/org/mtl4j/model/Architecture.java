@@ -298,7 +298,9 @@ public sealed interface Architecture
      * parameters of every pair of copies, pulling them together without tying them. The penalty's
      * gradient, 2λ·T·(θ_t − mean_s θ_s) for copy t, is added to the update of the encoder copies
      * after the balancer has combined the task gradients (it is not a task, so it is not balanced).
-     * The copies are the shared parameters; task t's head reads copy t.
+     * Only task t's loss reaches copy t, so each copy belongs to its task's head: the shared block
+     * passes the input features through, and gradient methods see only the input layer (embeddings)
+     * as shared.
      */
     record SoftSharing(double penalty) implements Architecture {
         public SoftSharing {
@@ -315,13 +317,13 @@ public sealed interface Architecture
 
         @Override
         public Block buildShared(EncoderSpec encoder, MlpSpec head, int inputWidth, int taskCount) {
-            return new CrossStitchBlock(encoder, taskCount, 1.0, false);
+            return ai.djl.nn.Blocks.identityBlock();
         }
 
         @Override
         public Block buildHead(
                 MlpSpec head, int outputWidth, EncoderSpec encoder, int inputWidth, int task) {
-            return new SliceHead(encoder.outputWidth(inputWidth), task, head.build(outputWidth));
+            return new SoftSharingHead(task, encoder.buildEncoder(), head.build(outputWidth));
         }
 
         @Override

@@ -17,14 +17,16 @@ import java.util.List;
 
 /**
  * T copies of an encoder run side by side; with {@code stitch}, after each of the encoder's layers
- * the copies' activations are mixed by a learnable T×T cross-stitch matrix (without, the copies are
- * independent, as soft parameter sharing needs). Output: the copies' final outputs concatenated,
- * (B, T·D). See {@link Architecture.CrossStitch} and {@link Architecture.SoftSharing}.
+ * ({@link EncoderSpec#layerEnds}) the copies' activations are mixed by a learnable T×T cross-stitch
+ * matrix (without, the copies are independent, as soft parameter sharing needs). Output: the
+ * copies' final outputs concatenated, (B, T·D). See {@link Architecture.CrossStitch} and {@link
+ * Architecture.SoftSharing}.
  */
 final class CrossStitchBlock extends AbstractBlock {
     private final int tasks;
     private final List<List<Block>> layers = new ArrayList<>(); // [copy][layer]
     private final List<Parameter> alphas = new ArrayList<>();
+    private final java.util.Map<Integer, Integer> stitchAfter = new java.util.HashMap<>();
 
     CrossStitchBlock(EncoderSpec encoder, int tasks, double selfWeight, boolean stitch) {
         this.tasks = tasks;
@@ -39,7 +41,12 @@ final class CrossStitchBlock extends AbstractBlock {
             layers.add(ls);
         }
         double other = tasks > 1 ? (1 - selfWeight) / (tasks - 1) : 0;
+        List<Integer> ends = encoder.layerEnds();
         for (int k = 0; stitch && k < layers.get(0).size(); k++) {
+            if (!ends.contains(k)) {
+                continue;
+            }
+            stitchAfter.put(k, alphas.size());
             alphas.add(
                     addParameter(
                             Parameter.builder()
@@ -83,14 +90,18 @@ final class CrossStitchBlock extends AbstractBlock {
                                 .singletonOrThrow());
             }
             acts.clear();
-            if (alphas.isEmpty()) {
+            Integer unit = stitchAfter.get(k);
+            if (unit == null) {
                 acts.addAll(outs);
                 continue;
             }
             NDArray stacked = NDArrays.stack(outs); // (T, B, ...)
             Shape shape = stacked.getShape();
-            NDArray alpha = ps.getValue(alphas.get(k), x.getDevice(), training);
-            NDArray mixed = alpha.matMul(stacked.reshape(tasks, -1)).reshape(shape);
+            NDArray alpha = ps.getValue(alphas.get(unit), x.getDevice(), training);
+            // the product lands in the parameter's (long-lived) manager: move it to the step's
+            NDArray product = alpha.matMul(stacked.reshape(tasks, -1));
+            product.attach(stacked.getManager());
+            NDArray mixed = product.reshape(shape);
             for (int t = 0; t < tasks; t++) {
                 acts.add(mixed.get(t));
             }

@@ -38,6 +38,14 @@ final class DSelectGateHead extends AbstractBlock {
         this.inputWidth = inputWidth;
         this.selectors =
                 addChildBlock("selectors", Linear.builder().setUnits((long) k * bits).build());
+        // as in the authors' code: small selector logits, so the smooth-steps start in their
+        // sloped region (with the default initialisation most start flat, with zero gradient)
+        selectors.setInitializer(
+                new ai.djl.training.initializer.UniformInitializer((float) (gamma / 100)),
+                ai.djl.nn.Parameter.Type.WEIGHT);
+        selectors.setInitializer(
+                new ai.djl.training.initializer.UniformInitializer((float) (gamma / 100)),
+                ai.djl.nn.Parameter.Type.BIAS);
         this.mixing = addChildBlock("mixing", Linear.builder().setUnits(k).build());
         this.tower = addChildBlock("tower", tower);
     }

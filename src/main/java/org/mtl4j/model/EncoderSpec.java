@@ -27,6 +27,12 @@ public sealed interface EncoderSpec permits MlpSpec, LeNetSpec, ResNetSpec {
     boolean usesBatchNorm();
 
     /**
+     * Indices of the children of {@link #buildEncoder()} (a sequential block) after which a layer
+     * ends: where cross-stitch units go (after the activation, pooling or dropout of a layer).
+     */
+    java.util.List<Integer> layerEnds();
+
+    /**
      * The exact input width the encoder needs (784 for the 28×28 image encoders, which also take no
      * categorical features), or -1 when any width works.
      */

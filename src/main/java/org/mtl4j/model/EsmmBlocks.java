@@ -10,7 +10,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import org.mtl4j.train.Scalars;
 
 /** The blocks of {@link Architecture.Esmm}. */
 final class EsmmBlocks {
@@ -88,14 +87,11 @@ final class EsmmBlocks {
             NDArray z = zc.get(":, 0:" + width);
             NDArray a = zc.get(":, " + width + ":" + (width + 1));
             NDArray b = cvr.forward(ps, new NDList(z), training).singletonOrThrow();
-            NDArray logP =
-                    ai.djl.nn.Activation.softPlus(a.neg())
-                            .add(ai.djl.nn.Activation.softPlus(b.neg()))
-                            .neg();
-            NDArray one = Scalars.of(logP, 1);
-            NDArray logNot =
-                    one.sub(logP.exp()).maximum(Scalars.of(logP, 1e-12)).log(); // log(1 − p)
-            return new NDList(logP.sub(logNot));
+            // p/(1 − p) = 1/(e^−a + e^−b + e^−a−b): logit(p) = −logsumexp(−a, −b, −a−b), exact
+            NDArray terms = NDArrays.concat(new NDList(a.neg(), b.neg(), a.add(b).neg()), 1);
+            NDArray max = terms.max(new int[] {1}, true).stopGradient();
+            NDArray lse = terms.sub(max).exp().sum(new int[] {1}, true).log().add(max);
+            return new NDList(lse.neg());
         }
 
         @Override

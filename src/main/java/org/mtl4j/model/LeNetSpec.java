@@ -89,6 +89,12 @@ public record LeNetSpec(int channels1, int channels2, int hidden) implements Enc
         return false;
     }
 
+    /** After each ReLU: conv block 1, conv block 2, the fully connected layer. */
+    @Override
+    public java.util.List<Integer> layerEnds() {
+        return java.util.List.of(3, 6, 9);
+    }
+
     @Override
     public int requiredInputWidth() {
         return SIDE * SIDE;

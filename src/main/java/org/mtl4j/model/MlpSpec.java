@@ -70,6 +70,17 @@ public record MlpSpec(List<Integer> hidden, Activation activation, double dropou
         return norm == Norm.BATCH;
     }
 
+    @Override
+    public java.util.List<Integer> layerEnds() {
+        java.util.List<Integer> ends = new java.util.ArrayList<>();
+        int index = -1;
+        for (int i = 0; i < hidden.size(); i++) {
+            index += 2 + (norm == Norm.NONE ? 0 : 1) + (dropout > 0 ? 1 : 0);
+            ends.add(index);
+        }
+        return ends;
+    }
+
     /** Builds the layers; {@code finalLinear > 0} appends a plain Linear of that width. */
     public Block build(int finalLinear) {
         SequentialBlock seq = new SequentialBlock();

@@ -168,6 +168,23 @@ public record ResNetSpec(List<Integer> channels, int blocks, int hidden) impleme
         return true;
     }
 
+    /** After the stem, after every residual block, and at the end (pooling or fc). */
+    @Override
+    public List<Integer> layerEnds() {
+        List<Integer> ends = new ArrayList<>();
+        ends.add(3); // to_image, conv, batch norm, relu
+        int index = 3;
+        for (int i = 0; i < channels.size() * blocks; i++) {
+            ends.add(++index);
+        }
+        index += 2; // global pooling, flatten
+        if (hidden > 0) {
+            index += 2; // linear, relu
+        }
+        ends.add(index);
+        return ends;
+    }
+
     @Override
     public int requiredInputWidth() {
         return LeNetSpec.SIDE * LeNetSpec.SIDE;

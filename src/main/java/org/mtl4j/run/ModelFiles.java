@@ -250,8 +250,15 @@ public final class ModelFiles {
             case "cross_stitch":
                 return new org.mtl4j.model.Architecture.CrossStitch(
                         n.get("self_weight").asDouble());
-            default:
+            case "hps":
                 break;
+            default:
+                throw new Mtl4jException(
+                        "model.json: unknown architecture \""
+                                + type
+                                + "\" (written by another mtl4j version?); this version reads hps,"
+                                + " mmoe, cgc, ple, cross_stitch, dselect_k, soft_sharing, esmm and"
+                                + " aitm");
         }
         return new org.mtl4j.model.Architecture.HardSharing();
     }

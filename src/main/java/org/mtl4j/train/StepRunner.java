@@ -109,10 +109,15 @@ final class StepRunner {
         }
         if (model.spec().architecture() instanceof org.mtl4j.model.Architecture.SoftSharing soft) {
             softPenalty = soft.penalty();
+            // copy t lives in head t; corresponding parameters have the same name after copy_<t>_
             Map<String, List<NDArray>> groups = new java.util.LinkedHashMap<>();
-            for (NamedParam p : shared) {
-                String key = p.name().replaceAll("\\d*copy_\\d+", "copy_*");
-                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(p.array());
+            for (List<NamedParam> h : heads) {
+                for (NamedParam p : h) {
+                    if (p.name().matches(".*copy_\\d+_.*")) {
+                        String key = p.name().replaceFirst(".*copy_\\d+_", "");
+                        groups.computeIfAbsent(key, k -> new ArrayList<>()).add(p.array());
+                    }
+                }
             }
             for (List<NDArray> g : groups.values()) {
                 if (g.size() > 1) {
@@ -245,12 +250,20 @@ final class StepRunner {
         java.util.Arrays.fill(after, Double.NaN);
         ParameterStore ps = new ParameterStore(s, false);
         NDArray z = model.encode(ps, b.inputs, true);
+        NDArray[] outs = new NDArray[tasks.size()];
         for (int i = 0; i < tasks.size(); i++) {
             if (present[i]) {
-                NDArray out = model.head(i, ps, z, true);
-                after[i] =
-                        Losses.masked(tasks.get(i), out, b.labels[i], b.masks[i], b.observed[i])
-                                .getFloat();
+                outs[i] = model.head(i, ps, z, true);
+            }
+        }
+        org.mtl4j.model.Architecture arch = model.spec().architecture();
+        for (int i = 0; i < tasks.size(); i++) {
+            if (present[i]) {
+                NDArray loss =
+                        Losses.masked(
+                                tasks.get(i), outs[i], b.labels[i], b.masks[i], b.observed[i]);
+                NDArray extra = arch.extraLoss(i, outs, b.masks[i], b.observed[i]);
+                after[i] = (extra == null ? loss : loss.add(extra)).getFloat();
             }
         }
         return after;
@@ -290,6 +303,15 @@ final class StepRunner {
         }
         double[] weights = new double[t];
         if (idx.isEmpty()) {
+            return weights;
+        }
+        if (rep ? !z.hasGradient() : shared.isEmpty()) {
+            // nothing shared to balance (e.g. soft sharing over numeric features only): every
+            // task's gradient reaches only its own head
+            for (int k = 0; k < idx.size(); k++) {
+                Autograd.backward(losses[idx.get(k)], k < idx.size() - 1);
+                weights[idx.get(k)] = 1;
+            }
             return weights;
         }
         NDList rows = new NDList(idx.size());

@@ -108,14 +108,15 @@ class MixtureOfExpertsTest {
             assertEquals(
                     (6 * 5 + 5) + (6 * 3 + 3) + (5 * 4 + 4) + (4 + 1),
                     count(cgc.taskParameters(1)));
-            // cross-stitch: one encoder copy per task (6->5, then ReLU: 2 layers, 2 alphas of 2x2)
+            // cross-stitch: one encoder copy per task (6->5->5: two layers, one 2x2 unit after
+            // each layer's activation)
             MultiTaskModel cs =
                     new MultiTaskModel(
                             new ModelSpec(
                                     6,
                                     List.of(),
                                     1,
-                                    MlpSpec.of(5),
+                                    MlpSpec.of(5, 5),
                                     MlpSpec.of(4),
                                     new Architecture.CrossStitch(0.9)),
                             tasks());
@@ -131,8 +132,8 @@ class MixtureOfExpertsTest {
                             "paper's initialisation");
                 }
             }
-            assertTrue(alphas >= 2, "a cross-stitch unit after every layer: " + alphas);
-            assertEquals(2 * (6 * 5 + 5) + alphas * 4, count(cs.sharedParameters()));
+            assertEquals(2, alphas, "one cross-stitch unit per layer");
+            assertEquals(2 * (6 * 5 + 5 + 5 * 5 + 5) + alphas * 4, count(cs.sharedParameters()));
             assertEquals((5 * 4 + 4) + (4 + 1), count(cs.taskParameters(0)));
             ParameterStore ps = new ParameterStore(m, false);
             NDArray x = m.randomNormal(new ai.djl.ndarray.types.Shape(3, 6));
@@ -247,7 +248,7 @@ class MixtureOfExpertsTest {
             if (!key.contains("copy_")) {
                 continue;
             }
-            String norm = key.replaceAll("\\d*copy_\\d+", "copy_*");
+            String norm = key.replaceFirst(".*copy_\\d+_", "");
             float[] v = p.getValue().getArray().toFloatArray();
             float[] other = byName.put(norm, v);
             if (other != null) {
@@ -303,6 +304,44 @@ class MixtureOfExpertsTest {
                         new ModelSpec(6, List.of(), 1, MlpSpec.of(5), MlpSpec.of(4), a), tasks());
         model.initialize(m);
         return model;
+    }
+
+    @Test
+    void crossStitchMixesTheCopiesWithItsMatrixAndSoftSharingCopiesBelongToTheirTask() {
+        Engines.start(1, 2);
+        try (NDManager m = NDManager.newBaseManager()) {
+            // one layer 6 -> 5: Z = alpha · [relu(copy_0(x)), relu(copy_1(x))]
+            MultiTaskModel cs = model(m, new Architecture.CrossStitch(0.7));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(new ai.djl.ndarray.types.Shape(3, 6));
+            NDList in =
+                    new NDList(
+                            x,
+                            m.zeros(
+                                    new ai.djl.ndarray.types.Shape(3, 0),
+                                    ai.djl.ndarray.types.DataType.INT64));
+            NDArray z = cs.encode(ps, in, false);
+            float[][] copies = new float[2][];
+            for (int t = 0; t < 2; t++) {
+                ai.djl.nn.Block copy = child(child(cs, "shared"), "copy_" + t);
+                copies[t] =
+                        copy.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
+            }
+            float[] expected = new float[30];
+            for (int r = 0; r < 3; r++) {
+                for (int j = 0; j < 5; j++) {
+                    float u = copies[0][r * 5 + j];
+                    float v = copies[1][r * 5 + j];
+                    expected[r * 10 + j] = 0.7f * u + 0.3f * v;
+                    expected[r * 10 + 5 + j] = 0.3f * u + 0.7f * v;
+                }
+            }
+            assertArrayEquals(expected, z.toFloatArray(), 1e-5f);
+            // soft sharing: numeric input only, so nothing is shared; each head has its copy
+            MultiTaskModel soft = model(m, new Architecture.SoftSharing(0.1));
+            assertEquals(0, count(soft.sharedParameters()));
+            assertEquals((6 * 5 + 5) + (5 * 4 + 4) + (4 + 1), count(soft.taskParameters(0)));
+        }
     }
 
     /** A child block by name (DJL prefixes child names with their index, e.g. 03head_a). */

@@ -281,6 +281,73 @@ class TrainingTest {
         }
     }
 
+    /** Every architecture keeps the number of live engine arrays flat over training steps. */
+    @Test
+    void everyArchitectureKeepsLiveArraysFlat() {
+        List<org.mtl4j.model.Architecture> archs =
+                List.of(
+                        new org.mtl4j.model.Architecture.Mmoe(2),
+                        new org.mtl4j.model.Architecture.Cgc(1, 1),
+                        new org.mtl4j.model.Architecture.Ple(2, 1, 1),
+                        new org.mtl4j.model.Architecture.CrossStitch(0.9),
+                        new org.mtl4j.model.Architecture.DselectK(2, 1, 1.0),
+                        new org.mtl4j.model.Architecture.SoftSharing(0.1));
+        for (org.mtl4j.model.Architecture arch : archs) {
+            for (String method : List.of("ew", "mgda")) {
+                Engines.start(1, 3);
+                try (NDManager base = NDManager.newBaseManager()) {
+                    List<Task> t =
+                            List.of(
+                                    Task.of("y0", new TaskType.Regression(1)),
+                                    Task.of("y1", new TaskType.Regression(1)));
+                    MultiTaskModel model =
+                            new MultiTaskModel(
+                                    new ModelSpec(
+                                            8, List.of(), 2, MlpSpec.of(8), MlpSpec.of(4), arch),
+                                    t);
+                    model.initialize(base);
+                    Dataset data =
+                            SyntheticMmoe.generate(
+                                    new SyntheticMmoe.Spec(2, 0.5, 256, 8, 3, 1, 0.01, false), 1);
+                    Balancer b = BalancerRegistry.create(method, Options.of("t", Map.of()));
+                    int[] counts = new int[2];
+                    TrainingListener counter =
+                            new TrainingListener() {
+                                @Override
+                                public void onStep(Step s) {
+                                    if (s.globalStep() == 20) {
+                                        counts[0] = live();
+                                    } else if (s.globalStep() == 60) {
+                                        counts[1] = live();
+                                    }
+                                }
+                            };
+                    TrainerSpec d = TrainerSpec.defaults(1, 32, 1e-3);
+                    TrainerSpec spec =
+                            new TrainerSpec(
+                                    8,
+                                    32,
+                                    d.optimizer(),
+                                    d.schedule(),
+                                    1.0,
+                                    "loss",
+                                    0,
+                                    0,
+                                    20,
+                                    d.sampler(),
+                                    256);
+                    new Trainer(spec, b)
+                            .fit(model, base, BatchSource.single(data, 32, 1), null, 1, counter);
+                    assertTrue(counts[0] > 0);
+                    assertEquals(
+                            counts[0],
+                            counts[1],
+                            arch + " " + method + ": live arrays after step 20 vs 60");
+                }
+            }
+        }
+    }
+
     private static int live() {
         try (NDManager probe = NDManager.newBaseManager()) {
             return probe.getParentManager().getManagedArrays().size();
