@@ -72,11 +72,15 @@ public final class CsvTable {
     }
 
     /**
-     * Reads a CSV file. Throws {@link Mtl4jException} when the file is missing or unreadable, is
-     * not UTF-8, has no data rows, has an empty or duplicate column name, has a record whose field
-     * count differs from the header's, or has an unterminated quoted field.
+     * Reads a CSV file (or, for a {@code .parquet} file, a Parquet file: {@link ParquetTables}).
+     * Throws {@link Mtl4jException} when the file is missing or unreadable, is not UTF-8, has no
+     * data rows, has an empty or duplicate column name, has a record whose field count differs from
+     * the header's, or has an unterminated quoted field.
      */
     public static CsvTable read(Path file) {
+        if (ParquetTables.isParquet(file)) {
+            return ParquetTables.read(file);
+        }
         String name = file.toString();
         byte[] bytes;
         try {
