@@ -498,6 +498,11 @@ public final class ConfigLoader {
                     Options where = a == null ? m : a;
                     return guard(where, () -> new org.mtl4j.model.Architecture.Aitm(cal));
                 }
+            case "mtan":
+                if (a != null) {
+                    a.finish();
+                }
+                return new org.mtl4j.model.Architecture.Mtan();
             case "esmm":
                 if (a != null) {
                     a.finish();
@@ -532,7 +537,8 @@ public final class ConfigLoader {
                                 + ": unknown architecture \""
                                 + type
                                 + "\"; use hps (hard parameter sharing), mmoe, cgc,"
-                                + " cross_stitch, dselect_k, soft_sharing, esmm, ple or aitm");
+                                + " cross_stitch, dselect_k, soft_sharing, esmm, ple, aitm or"
+                                + " mtan");
         }
     }
 

@@ -22,7 +22,8 @@ public sealed interface Architecture
                 Architecture.SoftSharing,
                 Architecture.Esmm,
                 Architecture.Ple,
-                Architecture.Aitm {
+                Architecture.Aitm,
+                Architecture.Mtan {
 
     /** Name in configs and model files. */
     String typeName();
@@ -537,6 +538,41 @@ public sealed interface Architecture
             m.put("type", typeName());
             m.put("calibration", calibration);
             return m;
+        }
+    }
+
+    /**
+     * Multi-task attention network (MTAN): Liu, Johns and Davison, "End-to-End Multi-Task Learning
+     * with Attention", CVPR 2019, §3.1. The shared encoder's output after each of its layers
+     * ({@link EncoderSpec#layerEnds}) is a shared feature h_j; each task has a chain of soft
+     * attention modules, a_j = σ(W2·ReLU(W1·[h_j ; adapt_j(g_{j−1})])) with task feature g_j = a_j
+     * ⊙ h_j, and its tower reads the last g_K. On feature maps W1, W2 and adapt are 1×1
+     * convolutions (adapt also average-pools to the next layer's resolution), on vectors linear
+     * maps. Deviation: the paper's attention reads an intermediate feature of each block and its
+     * adapt step is a 3×3 convolution; here both use the block's output and 1×1 maps, so the design
+     * applies to any encoder. The shared representation Z is every h_j, flattened.
+     */
+    record Mtan() implements Architecture {
+        @Override
+        public String typeName() {
+            return "mtan";
+        }
+
+        @Override
+        public Block buildShared(EncoderSpec encoder, MlpSpec head, int inputWidth, int taskCount) {
+            return new MtanBlocks.Shared(encoder);
+        }
+
+        @Override
+        public Block buildHead(
+                MlpSpec head, int outputWidth, EncoderSpec encoder, int inputWidth, int task) {
+            return new MtanBlocks.Head(
+                    MtanBlocks.layerShapes(encoder, inputWidth), head.build(outputWidth));
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            return Map.of("type", typeName());
         }
     }
 }

@@ -240,6 +240,8 @@ public final class ModelFiles {
                         n.get("task_experts").asInt());
             case "aitm":
                 return new org.mtl4j.model.Architecture.Aitm(n.get("calibration").asDouble());
+            case "mtan":
+                return new org.mtl4j.model.Architecture.Mtan();
             case "esmm":
                 return new org.mtl4j.model.Architecture.Esmm();
             case "soft_sharing":
@@ -257,8 +259,8 @@ public final class ModelFiles {
                         "model.json: unknown architecture \""
                                 + type
                                 + "\" (written by another mtl4j version?); this version reads hps,"
-                                + " mmoe, cgc, ple, cross_stitch, dselect_k, soft_sharing, esmm and"
-                                + " aitm");
+                                + " mmoe, cgc, ple, cross_stitch, dselect_k, soft_sharing, esmm, aitm"
+                                + " and mtan");
         }
         return new org.mtl4j.model.Architecture.HardSharing();
     }

@@ -244,7 +244,8 @@ class ImagesCliTest {
                         "{type: cross_stitch}",
                         "{type: dselect_k, experts: 2, k: 1}",
                         "{type: soft_sharing, penalty: 0.01}",
-                        "{type: ple, levels: 2, shared_experts: 1, task_experts: 1}")) {
+                        "{type: ple, levels: 2, shared_experts: 1, task_experts: 1}",
+                        "mtan")) {
             String yaml =
                     String.join(
                             "\n",

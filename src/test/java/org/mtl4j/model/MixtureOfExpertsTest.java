@@ -344,6 +344,69 @@ class MixtureOfExpertsTest {
         }
     }
 
+    @Test
+    void mtanAttendsOverEveryEncoderLayerWithTaskModules() {
+        Engines.start(1, 2);
+        try (NDManager m = NDManager.newBaseManager()) {
+            MultiTaskModel mtan =
+                    new MultiTaskModel(
+                            new ModelSpec(
+                                    6,
+                                    List.of(),
+                                    1,
+                                    MlpSpec.of(5, 3),
+                                    MlpSpec.of(),
+                                    new Architecture.Mtan()),
+                            tasks());
+            mtan.initialize(m);
+            // shared: the encoder only; Z = [h_1 (5), h_2 (3)]
+            assertEquals((6 * 5 + 5) + (5 * 3 + 3), count(mtan.sharedParameters()));
+            // head: layer 1 attention 5->5->5; layer 2: adapt 5->3, attention [3+3]->3->3; tower
+            // 3->1
+            assertEquals(
+                    (5 * 5 + 5) * 2 + (5 * 3 + 3) + (6 * 3 + 3) + (3 * 3 + 3) + (3 + 1),
+                    count(mtan.taskParameters(0)));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray z =
+                    mtan.encode(
+                            ps,
+                            new NDList(
+                                    m.randomNormal(new ai.djl.ndarray.types.Shape(4, 6)),
+                                    m.zeros(
+                                            new ai.djl.ndarray.types.Shape(4, 0),
+                                            ai.djl.ndarray.types.DataType.INT64)),
+                            false);
+            assertEquals(new ai.djl.ndarray.types.Shape(4, 8), z.getShape());
+            assertEquals(
+                    new ai.djl.ndarray.types.Shape(4, 1), mtan.head(0, ps, z, false).getShape());
+            // over a ResNet: feature maps 28x28 (stem), 28x28 and 14x14 (blocks), then the
+            // pooled vector; adapt pools 28 -> 14
+            MultiTaskModel res =
+                    new MultiTaskModel(
+                            new ModelSpec(
+                                    784,
+                                    List.of(),
+                                    1,
+                                    new ResNetSpec(List.of(4, 8), 1, 0),
+                                    MlpSpec.of(),
+                                    new Architecture.Mtan()),
+                            tasks());
+            res.initialize(m);
+            NDArray zr =
+                    res.encode(
+                            ps,
+                            new NDList(
+                                    m.randomUniform(0, 1, new ai.djl.ndarray.types.Shape(2, 784)),
+                                    m.zeros(
+                                            new ai.djl.ndarray.types.Shape(2, 0),
+                                            ai.djl.ndarray.types.DataType.INT64)),
+                            true);
+            assertEquals(4 * 28 * 28 * 2 + 8 * 14 * 14 + 8, zr.getShape().get(1));
+            assertEquals(
+                    new ai.djl.ndarray.types.Shape(2, 1), res.head(1, ps, zr, true).getShape());
+        }
+    }
+
     /** A child block by name (DJL prefixes child names with their index, e.g. 03head_a). */
     private static ai.djl.nn.Block child(ai.djl.nn.Block parent, String name) {
         for (var c : parent.getChildren()) {
@@ -383,7 +446,8 @@ class MixtureOfExpertsTest {
                         new Architecture.CrossStitch(0.9),
                         new Architecture.DselectK(4, 2, 1.0),
                         new Architecture.SoftSharing(0.01),
-                        new Architecture.Ple(2, 2, 1));
+                        new Architecture.Ple(2, 2, 1),
+                        new Architecture.Mtan());
         for (Architecture arch : archs) {
             for (String spec : List.of("ew", "uw", "pcgrad", "mgda/representation", "upgrad")) {
                 for (boolean multi : List.of(false, true)) {
