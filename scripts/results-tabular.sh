@@ -4,7 +4,7 @@
 # against single-task baselines, with Δm and parameter counts, over seeds 1-3.
 #
 #   scripts/results-tabular.sh [--seeds "1 2 3"] [--threads N] [--datasets "income building"]
-#                              [--archs "hps mmoe cgc ple cross_stitch dselect_k soft_sharing"]
+#                              [--archs "hps mmoe cgc ple cross_stitch dselect_k soft_sharing mtan"]
 #
 # Runs go to runs/results-tabular/ (resumable: a run whose summary.json exists is kept). The
 # page is written by scripts/results_tabular.py from the runs, never by hand.
@@ -13,7 +13,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seeds="1 2 3"
 threads=1
 datasets="income building"
-archs="hps mmoe cgc ple cross_stitch dselect_k soft_sharing"
+archs="hps mmoe cgc ple cross_stitch dselect_k soft_sharing mtan"
 while [ $# -gt 0 ]; do
   case "$1" in
     --seeds) seeds="$2"; shift 2 ;;
@@ -33,6 +33,7 @@ arch_line() {
     mmoe) echo "  architecture: {type: mmoe, experts: 4}" ;;
     cgc) echo "  architecture: {type: cgc, shared_experts: 2, task_experts: 1}" ;;
     ple) echo "  architecture: {type: ple, levels: 2, shared_experts: 2, task_experts: 1}" ;;
+    mtan) echo "  architecture: mtan" ;;
     cross_stitch) echo "  architecture: {type: cross_stitch}" ;;
     dselect_k) echo "  architecture: {type: dselect_k, experts: 4, k: 2}" ;;
     soft_sharing) echo "  architecture: {type: soft_sharing, penalty: 0.01}" ;;

@@ -18,7 +18,8 @@ DATASETS = {
 }
 NAMES = {"hps": "shared-bottom (hps)", "mmoe": "MMoE, 4 experts",
          "cgc": "CGC, 2 shared + 1 per task", "ple": "PLE, 2 levels", "cross_stitch": "cross-stitch",
-         "dselect_k": "DSelect-k, 4 experts, k = 2", "soft_sharing": "soft sharing, penalty 0.01"}
+         "dselect_k": "DSelect-k, 4 experts, k = 2", "soft_sharing": "soft sharing, penalty 0.01",
+         "mtan": "MTAN"}
 
 
 def load(p):
