@@ -69,7 +69,7 @@ final class AitmShared extends AbstractBlock {
             out.add(z);
             previous = z;
         }
-        return new NDList(NDArrays.concat(out, 1));
+        return new NDList(Cat.of(out, 1));
     }
 
     /** Σ_i w_i·h3(u_i), w = softmax_i(⟨h1(u_i), h2(u_i)⟩ / √D) over u ∈ {p, q}. */

@@ -106,7 +106,7 @@ final class CrossStitchBlock extends AbstractBlock {
                 acts.add(mixed.get(t));
             }
         }
-        return new NDList(NDArrays.concat(new NDList(acts), 1));
+        return new NDList(Cat.of(new NDList(acts), 1));
     }
 
     @Override

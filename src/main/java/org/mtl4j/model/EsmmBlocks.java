@@ -1,7 +1,6 @@
 package org.mtl4j.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -30,7 +29,7 @@ final class EsmmBlocks {
                 ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
             NDArray z = encoder.forward(ps, inputs, training).singletonOrThrow();
             NDArray a = ctr.forward(ps, new NDList(z), training).singletonOrThrow();
-            return new NDList(NDArrays.concat(new NDList(z, a), 1));
+            return new NDList(Cat.of(new NDList(z, a), 1));
         }
 
         @Override
@@ -88,7 +87,7 @@ final class EsmmBlocks {
             NDArray a = zc.get(":, " + width + ":" + (width + 1));
             NDArray b = cvr.forward(ps, new NDList(z), training).singletonOrThrow();
             // p/(1 − p) = 1/(e^−a + e^−b + e^−a−b): logit(p) = −logsumexp(−a, −b, −a−b), exact
-            NDArray terms = NDArrays.concat(new NDList(a.neg(), b.neg(), a.add(b).neg()), 1);
+            NDArray terms = Cat.of(new NDList(a.neg(), b.neg(), a.add(b).neg()), 1);
             NDArray max = terms.max(new int[] {1}, true).stopGradient();
             NDArray lse = terms.sub(max).exp().sum(new int[] {1}, true).log().add(max);
             return new NDList(lse.neg());

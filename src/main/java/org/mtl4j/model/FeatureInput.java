@@ -1,7 +1,6 @@
 package org.mtl4j.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -109,7 +108,7 @@ public final class FeatureInput extends AbstractBlock {
             }
             offset += k;
         }
-        return new NDList(parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1));
+        return new NDList(parts.size() == 1 ? parts.get(0) : Cat.of(parts, 1));
     }
 
     @Override

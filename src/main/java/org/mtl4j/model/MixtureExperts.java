@@ -1,7 +1,6 @@
 package org.mtl4j.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -36,7 +35,7 @@ final class MixtureExperts extends AbstractBlock {
             parts.add(e.forward(ps, new NDList(x), training).singletonOrThrow());
         }
         parts.add(x);
-        return new NDList(NDArrays.concat(parts, 1));
+        return new NDList(Cat.of(parts, 1));
     }
 
     @Override

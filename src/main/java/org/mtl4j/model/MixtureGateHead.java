@@ -73,7 +73,7 @@ final class MixtureGateHead extends AbstractBlock {
             for (Block e : own) {
                 parts.add(e.forward(ps, new NDList(x), training).singletonOrThrow().expandDims(1));
             }
-            f = ai.djl.ndarray.NDArrays.concat(parts, 1);
+            f = Cat.of(parts, 1);
         }
         NDArray g = gate.forward(ps, new NDList(x), training).singletonOrThrow().softmax(1);
         NDArray mixed = f.mul(g.expandDims(2)).sum(new int[] {1});

@@ -1,7 +1,6 @@
 package org.mtl4j.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -69,7 +68,7 @@ final class MtanBlocks {
                     parts.add(h.reshape(h.getShape().get(0), -1));
                 }
             }
-            return new NDList(NDArrays.concat(parts, 1));
+            return new NDList(Cat.of(parts, 1));
         }
 
         @Override
@@ -185,7 +184,7 @@ final class MtanBlocks {
                             adapt.get(j - 1)
                                     .forward(ps, new NDList(prev), training)
                                     .singletonOrThrow();
-                    in = NDArrays.concat(new NDList(h, a), 1);
+                    in = Cat.of(new NDList(h, a), 1);
                 }
                 NDArray hidden =
                         ai.djl.nn.Activation.relu(

@@ -1,7 +1,6 @@
 package org.mtl4j.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -94,7 +93,7 @@ final class PleShared extends AbstractBlock {
         for (Block e : experts) {
             out.add(e.forward(ps, new NDList(in), training).singletonOrThrow().expandDims(1));
         }
-        return NDArrays.concat(out, 1); // (B, E, D)
+        return Cat.of(out, 1); // (B, E, D)
     }
 
     private static NDArray mix(
@@ -122,20 +121,20 @@ final class PleShared extends AbstractBlock {
                 all.add(o);
                 next.add(
                         mix(
-                                NDArrays.concat(new NDList(o, s), 1),
+                                Cat.of(new NDList(o, s), 1),
                                 taskGates.get(l).get(t),
                                 ps,
                                 ut.get(t),
                                 training));
             }
-            us = mix(NDArrays.concat(all, 1), sharedGates.get(l), ps, us, training);
+            us = mix(Cat.of(all, 1), sharedGates.get(l), ps, us, training);
             ut = next;
         }
         NDArray top = run(sharedExperts.get(levels - 1), ps, us, training);
         NDList out = new NDList(tasks + 1);
         out.add(top.reshape(top.getShape().get(0), -1));
         out.addAll(new NDList(ut));
-        return new NDList(NDArrays.concat(out, 1));
+        return new NDList(Cat.of(out, 1));
     }
 
     /** Width of each task's input to the top layer (x for one layer, else an expert's output). */

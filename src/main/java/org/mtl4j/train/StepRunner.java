@@ -305,7 +305,7 @@ final class StepRunner {
         if (idx.isEmpty()) {
             return weights;
         }
-        if (rep ? !z.hasGradient() : shared.isEmpty()) {
+        if (shared.isEmpty()) {
             // nothing shared to balance (e.g. soft sharing over numeric features only): every
             // task's gradient reaches only its own head
             for (int k = 0; k < idx.size(); k++) {

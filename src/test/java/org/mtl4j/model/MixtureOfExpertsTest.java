@@ -407,6 +407,75 @@ class MixtureOfExpertsTest {
         }
     }
 
+    /**
+     * Every trainable parameter of every architecture receives a gradient from the summed task
+     * losses, including edge cases where a block holds a single array (one expert, one task, one
+     * encoder layer), which DJL's concat would detach.
+     */
+    @Test
+    void everyParameterOfEveryArchitectureGetsAGradient() {
+        Engines.start(1, 9);
+        List<Object[]> cases =
+                List.of(
+                        new Object[] {new Architecture.Mmoe(2), 2},
+                        new Object[] {new Architecture.Cgc(1, 1), 2},
+                        new Object[] {new Architecture.Ple(2, 1, 1), 2},
+                        new Object[] {new Architecture.Ple(3, 2, 1), 3},
+                        new Object[] {new Architecture.CrossStitch(0.9), 1},
+                        new Object[] {new Architecture.CrossStitch(0.9), 3},
+                        new Object[] {new Architecture.DselectK(4, 2, 1.0), 2},
+                        new Object[] {new Architecture.SoftSharing(0.1), 2},
+                        new Object[] {new Architecture.Mtan(), 2},
+                        new Object[] {new Architecture.Aitm(0.5), 2},
+                        new Object[] {new Architecture.Esmm(), 2},
+                        new Object[] {new Architecture.HardSharing(), 1});
+        for (Object[] c : cases) {
+            Architecture arch = (Architecture) c[0];
+            int n = (Integer) c[1];
+            List<Task> ts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ts.add(Task.of("t" + i, new TaskType.Binary()));
+            }
+            try (NDManager m = NDManager.newBaseManager()) {
+                MultiTaskModel model =
+                        new MultiTaskModel(
+                                new ModelSpec(6, List.of(), 1, MlpSpec.of(5), MlpSpec.of(3), arch),
+                                ts);
+                model.initialize(m);
+                ParameterStore ps = new ParameterStore(m, false);
+                org.mtl4j.train.Autograd.setRecording(true);
+                try {
+                    NDArray z =
+                            model.encode(
+                                    ps,
+                                    new NDList(
+                                            m.randomNormal(new ai.djl.ndarray.types.Shape(8, 6)),
+                                            m.zeros(
+                                                    new ai.djl.ndarray.types.Shape(8, 0),
+                                                    ai.djl.ndarray.types.DataType.INT64)),
+                                    true);
+                    NDArray total = null;
+                    for (int i = 0; i < n; i++) {
+                        NDArray o = model.head(i, ps, z, true).square().sum();
+                        total = total == null ? o : total.add(o);
+                    }
+                    org.mtl4j.train.Autograd.backward(total, false);
+                } finally {
+                    org.mtl4j.train.Autograd.setRecording(false);
+                }
+                for (var p : model.getParameters()) {
+                    if (!p.getValue().requiresGradient()) {
+                        continue;
+                    }
+                    float g = p.getValue().getArray().getGradient().abs().sum().getFloat();
+                    assertTrue(
+                            g > 0,
+                            arch + " with " + n + " tasks: no gradient reaches " + p.getKey());
+                }
+            }
+        }
+    }
+
     /** A child block by name (DJL prefixes child names with their index, e.g. 03head_a). */
     private static ai.djl.nn.Block child(ai.djl.nn.Block parent, String name) {
         for (var c : parent.getChildren()) {
@@ -472,15 +541,20 @@ class MixtureOfExpertsTest {
                                     .batchSize(32)
                                     .build();
                     Path run = tmp.resolve(arch.typeName() + spec.replace('/', '_') + multi);
-                    RunResult r =
-                            e.train(
-                                    run,
-                                    new TrainingListener() {
-                                        @Override
-                                        public void onEpoch(Epoch ep) {
-                                            losses.add(ep.trainLosses());
-                                        }
-                                    });
+                    RunResult r;
+                    try {
+                        r =
+                                e.train(
+                                        run,
+                                        new TrainingListener() {
+                                            @Override
+                                            public void onEpoch(Epoch ep) {
+                                                losses.add(ep.trainLosses());
+                                            }
+                                        });
+                    } catch (RuntimeException ex) {
+                        throw new AssertionError(arch + " " + spec + " multi=" + multi, ex);
+                    }
                     for (int t = 0; t < 2; t++) {
                         assertTrue(
                                 losses.get(2)[t] < losses.get(0)[t],
