@@ -246,43 +246,47 @@ class ImagesCliTest {
                         "{type: soft_sharing, penalty: 0.01}",
                         "{type: ple, levels: 2, shared_experts: 1, task_experts: 1}",
                         "mtan")) {
-            String yaml =
-                    String.join(
-                            "\n",
-                            "name: mmoe-images",
-                            "threads: 1",
-                            "data:",
-                            "  images: {kind: multi_fashion, dir: "
-                                    + dir
-                                    + ", cache: "
-                                    + dir.resolve("cache")
-                                    + "}",
-                            "  validation_fraction: 0.25",
-                            "tasks:",
-                            "  - {name: left, type: multiclass, classes: 10}",
-                            "  - {name: right, type: multiclass, classes: 10}",
-                            "model:",
-                            "  architecture: " + arch,
-                            "  encoder: {type: lenet, channels: [4, 8], hidden: 16}",
-                            "  head: {hidden: []}",
-                            "balancer: {method: mgda, mode: representation}",
-                            "trainer: {epochs: 2, batch_size: 16}",
-                            "");
-            Path cfg = dir.resolve("mmoe.yaml");
-            Files.writeString(cfg, yaml);
-            Path run = dir.resolve("run-" + arch.replaceAll("[^a-z]", ""));
-            CliTest.Result r = CliTest.cli("train", cfg.toString(), "--out", run.toString());
-            assertEquals(0, r.code(), r.err());
-            JsonNode summary = Json.read(run.resolve("summary.json"));
-            double acc = summary.get("metrics").get("right").get("accuracy").asDouble();
-            CliTest.Result e = CliTest.cli("eval", run.toString());
-            assertEquals(0, e.code(), e.err());
-            assertTrue(
-                    e.out().contains(String.format(java.util.Locale.ROOT, "%.4f", acc)), e.out());
-            String type = arch.replaceAll("\\{type: ([a-z_]+).*", "$1");
-            assertTrue(
-                    Files.readString(run.resolve("config.yaml")).contains(type),
-                    "the resolved config keeps the architecture " + type);
+            for (String balancer :
+                    java.util.List.of("ew", "pcgrad", "{method: mgda, mode: representation}")) {
+                String yaml =
+                        String.join(
+                                "\n",
+                                "name: mmoe-images",
+                                "threads: 1",
+                                "data:",
+                                "  images: {kind: multi_fashion, dir: "
+                                        + dir
+                                        + ", cache: "
+                                        + dir.resolve("cache")
+                                        + "}",
+                                "  validation_fraction: 0.25",
+                                "tasks:",
+                                "  - {name: left, type: multiclass, classes: 10}",
+                                "  - {name: right, type: multiclass, classes: 10}",
+                                "model:",
+                                "  architecture: " + arch,
+                                "  encoder: {type: lenet, channels: [4, 8], hidden: 16}",
+                                "  head: {hidden: []}",
+                                "balancer: " + balancer,
+                                "trainer: {epochs: 2, batch_size: 16}",
+                                "");
+                Path cfg = dir.resolve("mmoe.yaml");
+                Files.writeString(cfg, yaml);
+                Path run = dir.resolve("run-" + (arch + balancer).replaceAll("[^a-z]", ""));
+                CliTest.Result r = CliTest.cli("train", cfg.toString(), "--out", run.toString());
+                assertEquals(0, r.code(), arch + " " + balancer + ": " + r.err());
+                JsonNode summary = Json.read(run.resolve("summary.json"));
+                double acc = summary.get("metrics").get("right").get("accuracy").asDouble();
+                CliTest.Result e = CliTest.cli("eval", run.toString());
+                assertEquals(0, e.code(), e.err());
+                assertTrue(
+                        e.out().contains(String.format(java.util.Locale.ROOT, "%.4f", acc)),
+                        e.out());
+                String type = arch.replaceAll("\\{type: ([a-z_]+).*", "$1");
+                assertTrue(
+                        Files.readString(run.resolve("config.yaml")).contains(type),
+                        "the resolved config keeps the architecture " + type);
+            }
         }
     }
 
