@@ -47,6 +47,15 @@ public sealed interface Architecture
      */
     default void check(List<org.mtl4j.task.Task> tasks) {}
 
+    /** {@code n} independent copies of the encoder (experts). */
+    private static List<Block> copies(EncoderSpec encoder, int n) {
+        List<Block> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(encoder.buildEncoder());
+        }
+        return out;
+    }
+
     /**
      * A term the architecture adds to task {@code t}'s loss (null for none), from every task's
      * output (null where a task is absent from the batch) and task t's row mask (B) with its number
@@ -107,11 +116,7 @@ public sealed interface Architecture
 
         @Override
         public Block buildShared(EncoderSpec encoder, MlpSpec head, int inputWidth, int taskCount) {
-            List<Block> blocks = new ArrayList<>();
-            for (int i = 0; i < experts; i++) {
-                blocks.add(encoder.buildEncoder());
-            }
-            return new MixtureExperts(blocks);
+            return new MixtureExperts(copies(encoder, experts));
         }
 
         @Override
@@ -159,11 +164,7 @@ public sealed interface Architecture
 
         @Override
         public Block buildShared(EncoderSpec encoder, MlpSpec head, int inputWidth, int taskCount) {
-            List<Block> blocks = new ArrayList<>();
-            for (int i = 0; i < sharedExperts; i++) {
-                blocks.add(encoder.buildEncoder());
-            }
-            return new MixtureExperts(blocks);
+            return new MixtureExperts(copies(encoder, sharedExperts));
         }
 
         @Override
@@ -262,11 +263,7 @@ public sealed interface Architecture
 
         @Override
         public Block buildShared(EncoderSpec encoder, MlpSpec head, int inputWidth, int taskCount) {
-            List<Block> blocks = new ArrayList<>();
-            for (int i = 0; i < experts; i++) {
-                blocks.add(encoder.buildEncoder());
-            }
-            return new MixtureExperts(blocks);
+            return new MixtureExperts(copies(encoder, experts));
         }
 
         @Override

@@ -167,7 +167,7 @@ public final class GradVacSolver {
             throw new IllegalArgumentException(
                     "gram has " + gram.length + " rows but the solver has " + n + " tasks");
         }
-        validateOrder(order, n);
+        PcGradSolver.validateOrder(order, n);
         double[][] k = MinNormSolver.scaledSymmetricCopy(gram, MinNormSolver.scaleExponent(gram));
         double threshold = PcGradSolver.NEGLIGIBLE_NORM_RATIO * maxDiagonal(k);
         double[][] rows = new double[n][];
@@ -245,31 +245,5 @@ public final class GradVacSolver {
             throw new IllegalArgumentException("tasks = " + tasks + " must be at least 1");
         }
         return tasks;
-    }
-
-    private static void validateOrder(int[] order, int n) {
-        Objects.requireNonNull(order, "order");
-        if (order.length != n) {
-            throw new IllegalArgumentException(
-                    "order has " + order.length + " entries but there are " + n + " tasks");
-        }
-        boolean[] seen = new boolean[n];
-        for (int p = 0; p < n; p++) {
-            int task = order[p];
-            if (task < 0 || task >= n) {
-                throw new IllegalArgumentException(
-                        "order[" + p + "] = " + task + " is not a task index in [0, " + n + ")");
-            }
-            if (seen[task]) {
-                throw new IllegalArgumentException(
-                        "order["
-                                + p
-                                + "] = "
-                                + task
-                                + " repeats a task; order must be a"
-                                + " permutation");
-            }
-            seen[task] = true;
-        }
     }
 }

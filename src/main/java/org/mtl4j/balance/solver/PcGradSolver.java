@@ -105,7 +105,8 @@ public final class PcGradSolver {
         return max;
     }
 
-    private static void validateOrder(int[] order, int n) {
+    /** Checks that {@code order} is a permutation of 0..n-1, naming the offending entry. */
+    static void validateOrder(int[] order, int n) {
         Objects.requireNonNull(order, "order");
         if (order.length != n) {
             throw new IllegalArgumentException(
