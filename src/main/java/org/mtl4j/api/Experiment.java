@@ -154,7 +154,9 @@ public final class Experiment {
                             r.steps(),
                             r.seconds(),
                             r.steps() / Math.max(r.seconds(), 1e-9),
-                            model.parameterCount());
+                            model.parameterCount(),
+                            r.diagnosedSteps(),
+                            r.diagnosticsSeconds());
             Json.write(runDir.resolve("summary.json"), summary(result, r));
             return result;
         }
@@ -342,6 +344,12 @@ public final class Experiment {
         m.put("seconds", r.seconds());
         m.put("steps_per_second", r.stepsPerSecond());
         m.put("parameters", r.parameterCount());
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("every", config.trainer().diagnoseEvery());
+        d.put("steps", r.diagnosedSteps());
+        d.put("seconds", r.diagnosticsSeconds());
+        d.put("percent_of_training", r.diagnosticsPercent());
+        m.put("diagnostics", d);
         return m;
     }
 

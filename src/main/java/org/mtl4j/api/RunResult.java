@@ -10,6 +10,8 @@ import java.util.Map;
  * @param evaluatedOn {@code test}, {@code validation} or {@code train}: the split of the final
  *     metrics (the first available)
  * @param stepsPerSecond training steps per second, over the whole run (validation included)
+ * @param diagnosedSteps steps on which gradient diagnostics were recorded
+ * @param diagnosticsSeconds the extra time those diagnostics cost
  */
 public record RunResult(
         String name,
@@ -21,4 +23,12 @@ public record RunResult(
         long steps,
         double seconds,
         double stepsPerSecond,
-        long parameterCount) {}
+        long parameterCount,
+        int diagnosedSteps,
+        double diagnosticsSeconds) {
+
+    /** Share of the training time spent on gradient diagnostics, in percent. */
+    public double diagnosticsPercent() {
+        return seconds > 0 ? 100 * diagnosticsSeconds / seconds : 0;
+    }
+}

@@ -80,7 +80,9 @@ final class EvalCommand implements Callable<Integer> {
                             0,
                             0,
                             0,
-                            p.model().parameterCount());
+                            p.model().parameterCount(),
+                            0,
+                            0);
             System.out.print(Tables.metrics(shown));
             System.out.printf("%d rows%n", ds.rows());
         }

@@ -46,6 +46,14 @@ final class TrainCommand implements Callable<Integer> {
                 r.seconds(),
                 r.stepsPerSecond(),
                 r.parameterCount());
+        if (r.diagnosedSteps() > 0) {
+            System.out.printf(
+                    java.util.Locale.ROOT,
+                    "gradient diagnostics on %d steps: %.1fs, %.1f%% of training time%n",
+                    r.diagnosedSteps(),
+                    r.diagnosticsSeconds(),
+                    r.diagnosticsPercent());
+        }
         System.out.println("run directory: " + dir.toAbsolutePath());
         return 0;
     }

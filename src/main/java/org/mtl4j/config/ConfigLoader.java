@@ -652,7 +652,8 @@ public final class ConfigLoader {
                                         o.getInt("checkpoint_every", 0),
                                         o.getInt("log_every", d.logEvery()),
                                         sampler,
-                                        o.getInt("eval_batch_size", d.evalBatchSize())));
+                                        o.getInt("eval_batch_size", d.evalBatchSize()),
+                                        o.getInt("diagnose_every", d.diagnoseEvery())));
         o.finish();
         return spec;
     }

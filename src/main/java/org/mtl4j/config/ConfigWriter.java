@@ -164,6 +164,7 @@ public final class ConfigWriter {
         }
         m.put("sampler", s);
         m.put("eval_batch_size", t.evalBatchSize());
+        m.put("diagnose_every", t.diagnoseEvery());
         return m;
     }
 

@@ -76,6 +76,41 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
         write(m);
     }
 
+    /**
+     * One line per diagnosed step: each present task's gradient norm on the shared parameters, and
+     * for each pair of them the cosine similarity and the norm ratio (first over second).
+     */
+    @Override
+    public void onDiagnostics(Diagnostics d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "diagnostics");
+        m.put("epoch", d.epoch());
+        m.put("step", d.globalStep());
+        Map<String, Object> norms = new LinkedHashMap<>();
+        for (int k = 0; k < d.tasks().length; k++) {
+            norms.put(tasks.get(d.tasks()[k]), d.norm(k));
+        }
+        m.put("grad_norm", norms);
+        List<Map<String, Object>> pairs = new ArrayList<>();
+        for (int k = 0; k < d.tasks().length; k++) {
+            for (int l = k + 1; l < d.tasks().length; l++) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("a", tasks.get(d.tasks()[k]));
+                p.put("b", tasks.get(d.tasks()[l]));
+                p.put("cosine", finiteOrNull(d.cosine(k, l)));
+                p.put("norm_ratio", finiteOrNull(d.norm(k) / d.norm(l)));
+                pairs.add(p);
+            }
+        }
+        m.put("pairs", pairs);
+        m.put("seconds", d.seconds());
+        write(m);
+    }
+
+    private static Double finiteOrNull(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
     @Override
     public void onCheckpoint(long globalStep, int epoch, MultiTaskModel model) {
         Path cp = dir.resolve("checkpoints").resolve(String.format("step-%08d", globalStep));

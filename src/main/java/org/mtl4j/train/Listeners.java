@@ -27,6 +27,11 @@ public final class Listeners {
             }
 
             @Override
+            public void onDiagnostics(Diagnostics d) {
+                list.forEach(l -> l.onDiagnostics(d));
+            }
+
+            @Override
             public void onCheckpoint(long globalStep, int epoch, MultiTaskModel model) {
                 list.forEach(l -> l.onCheckpoint(globalStep, epoch, model));
             }

@@ -26,8 +26,22 @@ import org.mtl4j.task.Task;
  * manager closed at the end, so memory stays flat.
  */
 final class StepRunner {
-    /** What a step reports: per-task loss (NaN where absent) and weight (or coefficient). */
-    record Result(double[] losses, double[] weights, int rows) {}
+    /**
+     * What a step reports: per-task loss (NaN where absent) and weight (or coefficient), and, on a
+     * diagnosed step, the Gram matrix of the present tasks' gradients on the shared parameters.
+     */
+    record Result(double[] losses, double[] weights, int rows, Diagnosed diagnosed) {
+        Result(double[] losses, double[] weights, int rows) {
+            this(losses, weights, rows, null);
+        }
+    }
+
+    /**
+     * Gradient diagnostics of one step: Gram matrix of the per-task gradients on the shared
+     * parameters, for the tasks {@code tasks} (indices into the model's tasks), and the extra time
+     * the diagnosis cost.
+     */
+    record Diagnosed(int[] tasks, double[][] gram, long nanos) {}
 
     private final MultiTaskModel model;
     private final Balancer balancer;
@@ -62,6 +76,8 @@ final class StepRunner {
 
     private Times times;
     private long mark;
+    private boolean diagnose;
+    private Diagnosed diagnosed;
 
     /** Accumulate part timings into {@code t} from now on (null to stop). */
     void timeWith(Times t) {
@@ -128,8 +144,22 @@ final class StepRunner {
     }
 
     Result run(NDManager base, Dataset batch, double lr, long globalStep) {
+        return run(base, batch, lr, globalStep, false);
+    }
+
+    /**
+     * One step; with {@code diagnose}, also the Gram matrix of the per-task gradients on the shared
+     * parameters (free for gradient methods in parameters mode, one extra backward pass per task
+     * otherwise). The update is the same with or without diagnosis.
+     */
+    Result run(NDManager base, Dataset batch, double lr, long globalStep, boolean diagnose) {
         lap();
+        this.diagnose = diagnose && !shared.isEmpty();
+        this.diagnosed = null;
         Result r = step(base, batch, lr, globalStep);
+        if (diagnosed != null) {
+            r = new Result(r.losses(), r.weights(), r.rows(), diagnosed);
+        }
         if (times != null) {
             times.release += lap();
             times.steps++;
@@ -197,6 +227,9 @@ final class StepRunner {
                     }
                     if (times != null) {
                         times.balancer += lap();
+                    }
+                    if (diagnose) {
+                        diagnoseLosses(s, losses, present);
                     }
                     Autograd.backward(c.loss(), false);
                     if (times != null) {
@@ -341,6 +374,13 @@ final class StepRunner {
             sub[k] = lossValues[idx.get(k)];
             taskIndex[k] = idx.get(k);
         }
+        if (diagnose) {
+            if (rep) {
+                diagnoseRepresentation(s, z, rows, taskIndex);
+            } else {
+                diagnosed = new Diagnosed(taskIndex, copy(gram), 0); // already computed
+            }
+        }
         GradientAggregator.Direction d =
                 agg.combine(
                         new GradientAggregator.Gradients(
@@ -374,6 +414,68 @@ final class StepRunner {
             }
         }
         return weights;
+    }
+
+    /**
+     * Diagnosis for a loss weighting: each present task's loss back-propagated alone (graph kept
+     * for the real update), its shared-parameter gradient flattened, then every gradient zeroed so
+     * the update that follows is unchanged.
+     */
+    private void diagnoseLosses(NDManager s, NDArray[] losses, boolean[] present) {
+        long t0 = System.nanoTime();
+        List<Integer> idx = new ArrayList<>();
+        NDList rows = new NDList();
+        for (int i = 0; i < losses.length; i++) {
+            if (present[i]) {
+                Autograd.backward(losses[i], true);
+                rows.add(flattenSharedGrads(s));
+                idx.add(i);
+            }
+        }
+        zeroTaskAndBalancerGrads();
+        finishDiagnosis(rows, idx.stream().mapToInt(Integer::intValue).toArray(), t0);
+    }
+
+    /**
+     * Diagnosis in representation mode: each task's representation gradient pulled back through the
+     * encoder (graph kept) gives its gradient on the shared parameters.
+     */
+    private void diagnoseRepresentation(NDManager s, NDArray z, NDList repRows, int[] taskIndex) {
+        long t0 = System.nanoTime();
+        NDList rows = new NDList(repRows.size());
+        for (NDArray r : repRows) {
+            Autograd.backward(z, r.reshape(z.getShape()), true);
+            rows.add(flattenSharedGrads(s));
+        }
+        finishDiagnosis(rows, taskIndex, t0);
+    }
+
+    private void finishDiagnosis(NDList rows, int[] taskIndex, long t0) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        NDArray g = NDArrays.stack(rows);
+        double[][] gram = toDouble(g.matMul(g.transpose()), rows.size());
+        diagnosed = new Diagnosed(taskIndex, gram, System.nanoTime() - t0);
+    }
+
+    private void zeroTaskAndBalancerGrads() {
+        for (List<NamedParam> h : heads) {
+            for (NamedParam p : h) {
+                Autograd.zeroGrad(p.array());
+            }
+        }
+        for (NamedParam p : learnables) {
+            Autograd.zeroGrad(p.array());
+        }
+    }
+
+    private static double[][] copy(double[][] m) {
+        double[][] c = new double[m.length][];
+        for (int i = 0; i < m.length; i++) {
+            c[i] = m[i].clone();
+        }
+        return c;
     }
 
     /** Concatenated gradients of the shared parameters, then zeroed for the next task. */

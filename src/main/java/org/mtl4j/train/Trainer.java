@@ -32,7 +32,9 @@ public final class Trainer {
             boolean earlyStopped,
             Evaluator.Evaluation bestValidation,
             long steps,
-            double seconds) {}
+            double seconds,
+            int diagnosedSteps,
+            double diagnosticsSeconds) {}
 
     private final TrainerSpec spec;
     private final Balancer balancer;
@@ -66,6 +68,8 @@ public final class Trainer {
             long total = (long) steps * spec.epochs();
             listener.onStart(spec.epochs(), steps, tasks.stream().map(Task::name).toList());
             long global = 0;
+            int diagnosedSteps = 0;
+            long diagnosticsNanos = 0;
             int bestEpoch = 0;
             int sinceBest = 0;
             double bestValue = Double.NaN;
@@ -84,8 +88,18 @@ public final class Trainer {
                 for (int i = 0; i < batches.size(); i++) {
                     double lr =
                             spec.optimizer().learningRate() * spec.schedule().factor(global, total);
-                    StepRunner.Result r = runner.run(base, batches.get(i), lr, global);
+                    boolean diagnose =
+                            spec.diagnoseEvery() > 0 && global % spec.diagnoseEvery() == 0;
+                    StepRunner.Result r = runner.run(base, batches.get(i), lr, global, diagnose);
                     global++;
+                    if (r.diagnosed() != null) {
+                        StepRunner.Diagnosed d = r.diagnosed();
+                        diagnosedSteps++;
+                        diagnosticsNanos += d.nanos();
+                        listener.onDiagnostics(
+                                new TrainingListener.Diagnostics(
+                                        epoch, global, d.tasks(), d.gram(), d.nanos() / 1e9));
+                    }
                     windowRows += r.rows();
                     for (int k = 0; k < t; k++) {
                         if (!Double.isNaN(r.losses()[k])) {
@@ -151,7 +165,14 @@ public final class Trainer {
             bestParams.forEach(NDArray::close);
             listener.onEnd(stopped, bestEpoch);
             return new Result(
-                    bestEpoch, epoch, stopped, bestEval, global, (System.nanoTime() - start) / 1e9);
+                    bestEpoch,
+                    epoch,
+                    stopped,
+                    bestEval,
+                    global,
+                    (System.nanoTime() - start) / 1e9,
+                    diagnosedSteps,
+                    diagnosticsNanos / 1e9);
         }
     }
 

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param logEvery report a step to listeners every this many steps
  * @param sampler how multi-input batches are shared among tasks
  * @param evalBatchSize rows per batch when evaluating
+ * @param diagnoseEvery record gradient diagnostics (per-task gradient norms and pairwise cosines on
+ *     the shared parameters) every this many steps, 0 = off
  */
 public record TrainerSpec(
         int epochs,
@@ -29,7 +31,11 @@ public record TrainerSpec(
         int checkpointEvery,
         int logEvery,
         SamplerSpec sampler,
-        int evalBatchSize) {
+        int evalBatchSize,
+        int diagnoseEvery) {
+
+    /** Default diagnostics period: about 2 % extra training time for loss weightings with T=2. */
+    public static final int DEFAULT_DIAGNOSE_EVERY = 50;
 
     public TrainerSpec {
         Objects.requireNonNull(optimizer, "optimizer");
@@ -40,6 +46,10 @@ public record TrainerSpec(
         positive("batch size", batchSize);
         positive("log every", logEvery);
         positive("eval batch size", evalBatchSize);
+        if (diagnoseEvery < 0) {
+            throw new IllegalArgumentException(
+                    "diagnose_every must be >= 0 (0 = off), got " + diagnoseEvery);
+        }
         if (patience < 0 || checkpointEvery < 0) {
             throw new IllegalArgumentException("patience and checkpoint_every must be >= 0");
         }
@@ -67,7 +77,8 @@ public record TrainerSpec(
                 0,
                 50,
                 SamplerSpec.roundRobin(),
-                1024);
+                1024,
+                DEFAULT_DIAGNOSE_EVERY);
     }
 
     public TrainerSpec withEpochs(int e) {
@@ -82,7 +93,8 @@ public record TrainerSpec(
                 checkpointEvery,
                 logEvery,
                 sampler,
-                evalBatchSize);
+                evalBatchSize,
+                diagnoseEvery);
     }
 
     /** The same settings with another best-epoch selection quantity. */
@@ -98,7 +110,8 @@ public record TrainerSpec(
                 checkpointEvery,
                 logEvery,
                 sampler,
-                evalBatchSize);
+                evalBatchSize,
+                diagnoseEvery);
     }
 
     /** The same settings with another optimiser. */
@@ -114,7 +127,25 @@ public record TrainerSpec(
                 checkpointEvery,
                 logEvery,
                 sampler,
-                evalBatchSize);
+                evalBatchSize,
+                diagnoseEvery);
+    }
+
+    /** The same settings with another diagnostics period (0 = off). */
+    public TrainerSpec withDiagnoseEvery(int every) {
+        return new TrainerSpec(
+                epochs,
+                batchSize,
+                optimizer,
+                schedule,
+                clipNorm,
+                selectMetric,
+                patience,
+                checkpointEvery,
+                logEvery,
+                sampler,
+                evalBatchSize,
+                every);
     }
 
     /** The same settings with another batch size. */
@@ -130,6 +161,7 @@ public record TrainerSpec(
                 checkpointEvery,
                 logEvery,
                 sampler,
-                evalBatchSize);
+                evalBatchSize,
+                diagnoseEvery);
     }
 }

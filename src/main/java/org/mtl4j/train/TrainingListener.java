@@ -28,11 +28,32 @@ public interface TrainingListener {
             boolean best,
             double seconds) {}
 
+    /**
+     * Gradient diagnostics of one step: the Gram matrix of the per-task gradients on the shared
+     * parameters for the tasks present in the batch ({@code tasks} indexes the task list), and what
+     * recording them cost.
+     */
+    record Diagnostics(int epoch, long globalStep, int[] tasks, double[][] gram, double seconds) {
+        /** Euclidean norm of the k-th present task's gradient. */
+        public double norm(int k) {
+            return Math.sqrt(Math.max(gram[k][k], 0));
+        }
+
+        /** Cosine similarity of the gradients of present tasks k and l; NaN if either is zero. */
+        public double cosine(int k, int l) {
+            double d = norm(k) * norm(l);
+            return d > 0 ? Math.max(-1, Math.min(1, gram[k][l] / d)) : Double.NaN;
+        }
+    }
+
     default void onStart(int epochs, int stepsPerEpoch, List<String> taskNames) {}
 
     default void onStep(Step step) {}
 
     default void onEpoch(Epoch epoch) {}
+
+    /** Gradient diagnostics, every {@code diagnoseEvery} steps. */
+    default void onDiagnostics(Diagnostics diagnostics) {}
 
     /** Time to save a checkpoint of {@code model} after step {@code globalStep}. */
     default void onCheckpoint(long globalStep, int epoch, MultiTaskModel model) {}

@@ -218,7 +218,8 @@ class TrainingTest {
                             0,
                             50,
                             d.sampler(),
-                            64);
+                            64,
+                            0);
             Trainer.Result r =
                     new Trainer(spec, BalancerRegistry.create("ew", Options.of("t", Map.of())))
                             .fit(
@@ -271,7 +272,8 @@ class TrainingTest {
                                 0,
                                 50,
                                 spec.sampler(),
-                                256);
+                                256,
+                                0);
                 new Trainer(spec, b)
                         .fit(model, base, BatchSource.single(data, 32, 1), null, 1, counter);
                 assertTrue(counts[0] > 0);
@@ -335,7 +337,8 @@ class TrainingTest {
                                     0,
                                     20,
                                     d.sampler(),
-                                    256);
+                                    256,
+                                    0);
                     new Trainer(spec, b)
                             .fit(model, base, BatchSource.single(data, 32, 1), null, 1, counter);
                     assertTrue(counts[0] > 0);
