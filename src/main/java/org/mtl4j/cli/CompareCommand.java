@@ -20,6 +20,8 @@ import picocli.CommandLine.Parameters;
 final class CompareCommand implements Callable<Integer> {
     @Mixin Main.Common common = new Main.Common();
 
+    @Mixin Cli.ReportOption report = new Cli.ReportOption();
+
     @Parameters(index = "0", paramLabel = "CONFIG.yaml", description = "Experiment config.")
     Path config;
 
@@ -43,6 +45,7 @@ final class CompareCommand implements Callable<Integer> {
         System.out.println();
         System.out.println(Tables.compare(r));
         System.out.println("saved " + dir.resolve("compare.json").toAbsolutePath());
+        Cli.writeReport(dir, report);
         return 0;
     }
 }

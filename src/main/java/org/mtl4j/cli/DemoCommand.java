@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
     @Mixin Main.Common common = new Main.Common();
 
+    @Mixin Cli.ReportOption report = new Cli.ReportOption();
+
     @Option(names = "--out", description = "Output directory (default: runs/demo).")
     Path out = Path.of("runs", "demo");
 
@@ -48,6 +50,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
         System.out.println(Tables.compare(c));
         System.out.println("runs and compare.json in " + out.toAbsolutePath());
+        Cli.writeReport(out, report);
         return 0;
     }
 

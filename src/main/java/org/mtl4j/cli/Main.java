@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
             PredictCommand.class,
             CompareCommand.class,
             MethodsCommand.class,
+            ReportCommand.class,
+            ExportCommand.class,
             BenchCommand.class,
             BenchWorkerCommand.class
         })

@@ -18,6 +18,8 @@ import picocli.CommandLine.Parameters;
 final class TrainCommand implements Callable<Integer> {
     @Mixin Main.Common common = new Main.Common();
 
+    @Mixin Cli.ReportOption report = new Cli.ReportOption();
+
     @Parameters(index = "0", paramLabel = "CONFIG.yaml", description = "Experiment config.")
     Path config;
 
@@ -55,6 +57,7 @@ final class TrainCommand implements Callable<Integer> {
                     r.diagnosticsPercent());
         }
         System.out.println("run directory: " + dir.toAbsolutePath());
+        Cli.writeReport(dir, report);
         return 0;
     }
 }
