@@ -801,6 +801,10 @@ public final class Report {
                 }
             }
         }
+        if (n < 2) {
+            gradientNorms(run, prefix, x);
+            return;
+        }
         List<Chart.Series> s = new ArrayList<>();
         int k = 0;
         for (Map.Entry<String, double[]> e : cos.entrySet()) {
@@ -845,6 +849,12 @@ public final class Report {
                 new Chart.HeatMap(
                         "Mean gradient cosine (share of steps in conflict)", tasks, mean, text),
                 prefix + "cosine-heatmap");
+        gradientNorms(run, prefix, x);
+    }
+
+    private void gradientNorms(RunData run, String prefix, double[] x) {
+        List<String> tasks = run.taskNames();
+        int n = tasks.size();
         List<Chart.Series> norms = new ArrayList<>();
         for (int t = 0; t < n; t++) {
             norms.add(
@@ -895,6 +905,13 @@ public final class Report {
     }
 
     private void chart(Chart c, String file) {
+        if (c instanceof Chart.Lines l
+                && l.series().stream().noneMatch(x -> Stats.anyFinite(x.y()))) {
+            body.append("<p class=\"note\">")
+                    .append(Html.escape(l.title()))
+                    .append(": nothing recorded.</p>");
+            return;
+        }
         String name =
                 String.format(
                         Locale.ROOT,

@@ -248,6 +248,102 @@ class StepRunnerTest {
         return new org.mtl4j.data.TaskLabels(l.rows(), 1, v, l.observed());
     }
 
+    /**
+     * Gradient diagnostics record the Gram matrix of the per-task gradients on the shared
+     * parameters, computed independently here, through each of the three paths (loss weighting with
+     * and without learnable weights, gradient method in parameters mode, representation mode); and
+     * a diagnosed step updates the parameters exactly as an undiagnosed one.
+     */
+    @Test
+    void diagnosticsRecordTheSharedGramAndLeaveTheUpdateUnchanged() {
+        Engines.start(1, 6);
+        List<Task> tasks =
+                List.of(
+                        Task.of("a", new TaskType.Regression(1)),
+                        Task.of("b", new TaskType.Binary()));
+        List<Map<String, Object>> specs =
+                List.of(
+                        Map.of("method", "ew"),
+                        Map.of("method", "uw"),
+                        Map.of("method", "mgda"),
+                        Map.of("method", "pcgrad", "mode", "representation"));
+        try (NDManager base = NDManager.newBaseManager()) {
+            MultiTaskModel model =
+                    new MultiTaskModel(
+                            new ModelSpec(6, List.of(), 2, MlpSpec.of(5), MlpSpec.of()), tasks);
+            model.initialize(base);
+            Dataset raw =
+                    SyntheticMmoe.generate(
+                            new SyntheticMmoe.Spec(2, 0.0, 16, 6, 2, 1, 0.01, false), 4);
+            Dataset d =
+                    new Dataset(
+                            raw.features(),
+                            List.of(raw.labels().get(0), flippedBinary(raw.labels().get(0))));
+            List<NDArray> initial = new ArrayList<>();
+            for (var p : model.getParameters()) {
+                NDArray c = p.getValue().getArray().duplicate();
+                c.attach(base);
+                initial.add(c);
+            }
+            double[][] g = perTaskSharedGradients(model, base, d, tasks);
+            double[][] expected = {
+                {dot(g[0], g[0]), dot(g[0], g[1])}, {dot(g[1], g[0]), dot(g[1], g[1])}
+            };
+            assertTrue(expected[0][1] < 0, "a batch where the tasks conflict");
+            for (Map<String, Object> spec : specs) {
+                Map<String, Object> options = new java.util.LinkedHashMap<>(spec);
+                String method = (String) options.remove("method");
+                double[][] after = new double[2][];
+                StepRunner.Diagnosed diagnosed = null;
+                for (int run = 0; run < 2; run++) {
+                    restore(model, initial);
+                    var balancer = BalancerRegistry.create(method, Options.of("t", options));
+                    balancer.init(2, 1);
+                    List<NDArray> learnables = balancer.createLearnables(base);
+                    try (ParamOptimizer opt = new ParamOptimizer(SGD, base)) {
+                        StepRunner.Result r =
+                                new StepRunner(model, balancer, opt, 0, learnables)
+                                        .run(base, d, 0.1, 0, run == 0);
+                        if (run == 0) {
+                            diagnosed = r.diagnosed();
+                        } else {
+                            assertEquals(null, r.diagnosed(), method + ": not asked, not done");
+                        }
+                    }
+                    List<Parameter> all = new ArrayList<>();
+                    model.getParameters().forEach(p -> all.add(p.getValue()));
+                    after[run] = flatten(all);
+                }
+                assertTrue(diagnosed != null, spec + ": diagnosed");
+                assertEquals(
+                        List.of(0, 1), java.util.Arrays.stream(diagnosed.tasks()).boxed().toList());
+                for (int i = 0; i < 2; i++) {
+                    for (int j = 0; j < 2; j++) {
+                        assertEquals(
+                                expected[i][j],
+                                diagnosed.gram()[i][j],
+                                1e-4 * Math.abs(expected[i][i]) + 1e-9,
+                                spec + ": Gram[" + i + "][" + j + "]");
+                    }
+                }
+                for (int i = 0; i < after[0].length; i++) {
+                    assertEquals(
+                            after[1][i],
+                            after[0][i],
+                            1e-6,
+                            spec + ": parameter " + i + " moved the same");
+                }
+            }
+        }
+    }
+
+    private static void restore(MultiTaskModel model, List<NDArray> values) {
+        int i = 0;
+        for (var p : model.getParameters()) {
+            p.getValue().getArray().set(new ai.djl.ndarray.index.NDIndex("..."), values.get(i++));
+        }
+    }
+
     private static double[][] perTaskSharedGradients(
             MultiTaskModel model, NDManager base, Dataset d, List<Task> tasks) {
         double[][] out = new double[tasks.size()][];
