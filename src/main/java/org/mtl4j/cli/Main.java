@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
             PredictCommand.class,
             CompareCommand.class,
             MethodsCommand.class,
+            ServeCommand.class,
             ReportCommand.class,
             ExportCommand.class,
             BenchCommand.class,

@@ -1,13 +1,16 @@
 package org.mtl4j.run;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.mtl4j.Mtl4jException;
 import org.mtl4j.config.TaskConfig;
 import org.mtl4j.data.CsvTable;
@@ -25,6 +28,7 @@ public final class Predictor implements AutoCloseable {
     private final NDManager manager;
     private final MultiTaskModel model;
     private final ModelFiles.Description description;
+    private volatile RecordInput recordInput;
 
     private Predictor(NDManager manager, MultiTaskModel model, ModelFiles.Description d) {
         this.manager = manager;
@@ -59,6 +63,107 @@ public final class Predictor implements AutoCloseable {
             m.close();
             throw e;
         }
+    }
+
+    /**
+     * The features a request record must give, from the saved preprocessing.
+     *
+     * @throws Mtl4jException for a model that reads images (records of named features do not
+     *     describe an image)
+     */
+    public RecordInput recordInput() {
+        RecordInput in = recordInput;
+        if (in == null) {
+            var enc = description.spec().encoder();
+            if (enc instanceof org.mtl4j.model.LeNetSpec
+                    || enc instanceof org.mtl4j.model.ResNetSpec) {
+                throw new Mtl4jException(
+                        "this model reads images; records of named features cannot describe them"
+                                + " (serving image models is not supported yet: use mtl4j predict)");
+            }
+            var pre = description.preprocessor();
+            in =
+                    pre == null
+                            ? new RecordInput(description.numericNames(), List.of(), Map.of())
+                            : new RecordInput(
+                                    pre.state().numeric(),
+                                    pre.state().categorical(),
+                                    pre.state().multiValued());
+            recordInput = in;
+        }
+        return in;
+    }
+
+    /** Model features of JSON records (see {@link RecordInput} for what each must hold). */
+    public FeatureMatrix features(List<JsonNode> records) {
+        return features(recordInput().table(records));
+    }
+
+    /**
+     * Indices of the named tasks, in the order given (every task when {@code names} is empty).
+     *
+     * @throws Mtl4jException naming an unknown or repeated task
+     */
+    public int[] taskIndices(List<String> names) {
+        List<String> all = model.tasks().stream().map(Task::name).toList();
+        if (names == null || names.isEmpty()) {
+            return java.util.stream.IntStream.range(0, all.size()).toArray();
+        }
+        int[] idx = new int[names.size()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = all.indexOf(names.get(i));
+            if (idx[i] < 0) {
+                throw new Mtl4jException(
+                        "unknown task \"" + names.get(i) + "\"; the model predicts " + all);
+            }
+            for (int j = 0; j < i; j++) {
+                if (idx[j] == idx[i]) {
+                    throw new Mtl4jException("task \"" + names.get(i) + "\" is named twice");
+                }
+            }
+        }
+        return idx;
+    }
+
+    /**
+     * Predictions of rows {@code from} to {@code from + count - 1} of raw outputs covering {@code
+     * rows} rows: per row, task name → that task's prediction (see {@link #predict}).
+     */
+    public List<Map<String, Object>> format(
+            float[][] raw, int rows, int from, int count, int[] tasks) {
+        List<Map<String, Object>> out = new ArrayList<>(count);
+        for (int r = from; r < from + count; r++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (int t : tasks) {
+                row.put(
+                        model.tasks().get(t).name(),
+                        PredictionFormat.json(description.tasks().get(t), raw[t], r));
+            }
+            out.add(row);
+        }
+        return out;
+    }
+
+    /**
+     * Every named task's prediction for each record, from one forward pass: binary {@code class}
+     * and {@code probability}; multiclass {@code class} and {@code probabilities}; multilabel
+     * {@code labels} and {@code probabilities}; regression {@code value} (or {@code values}).
+     * Thread-safe.
+     *
+     * @param records feature name → value (a number, a string, an array for a multi-valued feature,
+     *     or null for a missing value)
+     * @param tasks task names, or empty for all
+     */
+    public List<Map<String, Object>> predict(
+            List<? extends Map<String, ?>> records, List<String> tasks) {
+        int[] idx = taskIndices(tasks);
+        List<JsonNode> nodes = new ArrayList<>(records.size());
+        for (Map<String, ?> r : records) {
+            nodes.add(Json.mapper().valueToTree(r));
+        }
+        FeatureMatrix x = features(nodes);
+        float[][] raw = predictRaw(x);
+        return format(raw, x.rows(), 0, x.rows(), idx);
     }
 
     public List<Task> tasks() {

@@ -11,11 +11,11 @@ import org.mtl4j.data.CsvTable;
 
 /**
  * Checks JSON records (feature name → value) against the features a saved model reads, and turns
- * them into a table for the model's saved preprocessing. Every record must give every feature
- * (use {@code null} for a missing value: the training mean for a numeric feature, the unknown
- * category for a categorical one); numeric features take JSON numbers, categorical ones strings
- * or numbers, multi-valued ones an array of strings (or one string with the separator). Anything
- * else is refused with a message naming the record and the feature.
+ * them into a table for the model's saved preprocessing. Every record must give every feature (use
+ * {@code null} for a missing value: the training mean for a numeric feature, the unknown category
+ * for a categorical one); numeric features take JSON numbers, categorical ones strings or numbers,
+ * multi-valued ones an array of strings (or one string with the separator). Anything else is
+ * refused with a message naming the record and the feature.
  */
 public final class RecordInput {
     /** What a feature accepts. */
@@ -141,8 +141,12 @@ public final class RecordInput {
                     }
                     if (e.asText().contains(sep)) {
                         throw new Mtl4jException(
-                                at + ": value \"" + clip(e.asText()) + "\" contains the separator \""
-                                        + sep + "\"");
+                                at
+                                        + ": value \""
+                                        + clip(e.asText())
+                                        + "\" contains the separator \""
+                                        + sep
+                                        + "\"");
                     }
                     parts.add(e.asText());
                 }

@@ -1,0 +1,475 @@
+package org.mtl4j.serve;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.undertow.Undertow;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.mtl4j.Mtl4jException;
+import org.mtl4j.data.FeatureMatrix;
+import org.mtl4j.run.Json;
+import org.mtl4j.run.Predictor;
+import org.mtl4j.run.RecordInput;
+import org.mtl4j.run.Versions;
+import org.mtl4j.task.Task;
+import org.mtl4j.task.TaskType;
+
+/**
+ * The HTTP JSON API of a saved model (Undertow): {@code POST /predict} with one record, an array of
+ * records, or {@code {"records": [...], "tasks": [...]}} returns every task's prediction (or only
+ * the named tasks, also selectable with {@code ?tasks=a,b}) from one forward pass; {@code GET
+ * /health}; {@code GET /model}. Concurrent requests are batched into shared forward passes by a
+ * {@link MicroBatcher}. A bad request gets a 4xx JSON error naming what is wrong; nothing a client
+ * sends reaches the engine unchecked, and no request can stop the server.
+ */
+public final class ModelServer implements AutoCloseable {
+    /**
+     * Server settings.
+     *
+     * @param host address to listen on (127.0.0.1: this machine only)
+     * @param port TCP port, 0 for any free one
+     * @param threads request worker threads
+     * @param maxBodyBytes largest accepted request body
+     * @param maxRecords most records in one request
+     * @param batchWindowMicros how long the batcher waits for more requests, 0 = never waits
+     * @param maxBatchRows most rows in one forward pass
+     */
+    public record Options(
+            String host,
+            int port,
+            int threads,
+            int maxBodyBytes,
+            int maxRecords,
+            long batchWindowMicros,
+            int maxBatchRows) {
+        public Options {
+            if (port < 0 || port > 65535) {
+                throw new Mtl4jException("--port " + port + ": use 0 to 65535");
+            }
+            if (threads < 1 || threads > 1024) {
+                throw new Mtl4jException("--threads " + threads + ": use 1 to 1024");
+            }
+            if (maxBodyBytes < 1024) {
+                throw new Mtl4jException(
+                        "--max-body " + maxBodyBytes + ": use at least 1024 bytes");
+            }
+            if (maxRecords < 1 || maxBatchRows < 1) {
+                throw new Mtl4jException("--max-records and --max-batch-rows must be at least 1");
+            }
+            if (batchWindowMicros < 0 || batchWindowMicros > 1_000_000) {
+                throw new Mtl4jException(
+                        "--batch-window-us " + batchWindowMicros + ": use 0 to 1000000");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options("127.0.0.1", 8080, 8, 1 << 20, 10_000, 0, 1024);
+        }
+    }
+
+    private static final ObjectReader READER =
+            Json.mapper()
+                    .reader()
+                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private final Predictor predictor;
+    private final RecordInput input;
+    private final Options options;
+    private final MicroBatcher batcher;
+    private final Map<String, Object> modelInfo;
+    private final Undertow server;
+    private final long started = System.nanoTime();
+    private final AtomicLong predictRequests = new AtomicLong();
+    private final AtomicLong clientErrors = new AtomicLong();
+    private final AtomicLong serverErrors = new AtomicLong();
+
+    private ModelServer(Path runDir, Predictor predictor, Options options) {
+        this.predictor = predictor;
+        this.input = predictor.recordInput();
+        this.options = options;
+        this.batcher =
+                new MicroBatcher(
+                        predictor,
+                        options.maxBatchRows(),
+                        options.batchWindowMicros(),
+                        Math.max(64, options.threads() * 4));
+        this.modelInfo = describe(runDir);
+        this.server =
+                Undertow.builder()
+                        .addHttpListener(options.port(), options.host())
+                        .setIoThreads(Math.max(1, Math.min(4, options.threads() / 4)))
+                        .setWorkerThreads(options.threads())
+                        .setHandler(
+                                exchange -> {
+                                    if (exchange.isInIoThread()) {
+                                        exchange.dispatch(this::handle);
+                                    } else {
+                                        handle(exchange);
+                                    }
+                                })
+                        .build();
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            batcher.close();
+            throw new Mtl4jException(
+                    "cannot listen on "
+                            + options.host()
+                            + ":"
+                            + options.port()
+                            + " ("
+                            + rootMessage(e)
+                            + "); choose another --port (0 = any free port)",
+                    e);
+        }
+    }
+
+    /** Starts serving {@code predictor} (loaded from {@code runDir}); returns once listening. */
+    public static ModelServer start(Path runDir, Predictor predictor, Options options) {
+        return new ModelServer(runDir, predictor, options);
+    }
+
+    /** The port actually listened on. */
+    public int port() {
+        return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    private void handle(HttpServerExchange ex) {
+        try {
+            String path = ex.getRequestPath();
+            String method = ex.getRequestMethod().toString();
+            switch (path) {
+                case "/predict" -> {
+                    if (!method.equals("POST")) {
+                        error(ex, 405, "use POST /predict with a JSON body");
+                        return;
+                    }
+                    predict(ex);
+                }
+                case "/health" -> {
+                    if (!method.equals("GET")) {
+                        error(ex, 405, "use GET /health");
+                        return;
+                    }
+                    send(ex, 200, health());
+                }
+                case "/model" -> {
+                    if (!method.equals("GET")) {
+                        error(ex, 405, "use GET /model");
+                        return;
+                    }
+                    send(ex, 200, modelInfo);
+                }
+                default ->
+                        error(
+                                ex,
+                                404,
+                                "no such endpoint "
+                                        + clip(path)
+                                        + "; use POST /predict, GET /health or GET /model");
+            }
+        } catch (RuntimeException | Error e) {
+            serverErrors.incrementAndGet();
+            System.err.println("serve: internal error: " + e);
+            try {
+                if (!ex.isResponseStarted()) {
+                    error(ex, 500, "internal error: " + rootMessage(e));
+                }
+            } catch (RuntimeException ignored) {
+                // the connection is gone; nothing more to do for this request
+            }
+        }
+    }
+
+    private void predict(HttpServerExchange ex) {
+        predictRequests.incrementAndGet();
+        byte[] body;
+        try {
+            body = readBody(ex);
+        } catch (IOException e) {
+            error(ex, 400, "cannot read the request body: " + e.getMessage());
+            return;
+        }
+        if (body == null) {
+            error(
+                    ex,
+                    413,
+                    "request body over "
+                            + options.maxBodyBytes()
+                            + " bytes; send fewer records per request (or start the server with a larger"
+                            + " --max-body)");
+            return;
+        }
+        try {
+            JsonNode root;
+            try {
+                root = body.length == 0 ? null : READER.readTree(body);
+            } catch (JsonProcessingException e) {
+                throw new Mtl4jException("malformed JSON: " + jsonProblem(e));
+            } catch (IOException e) {
+                throw new Mtl4jException("malformed JSON: " + e.getMessage());
+            }
+            if (root == null || root.isMissingNode()) {
+                throw new Mtl4jException(
+                        "empty body; send a JSON object of features, an array of them, or"
+                                + " {\"records\": [...], \"tasks\": [...]}");
+            }
+            boolean single;
+            List<JsonNode> records = new ArrayList<>();
+            List<String> tasks = new ArrayList<>(queryTasks(ex));
+            if (root.isArray()) {
+                single = false;
+                root.forEach(records::add);
+            } else if (root.isObject() && root.has("records")) {
+                single = false;
+                JsonNode r = root.get("records");
+                if (!r.isArray()) {
+                    throw new Mtl4jException("\"records\" must be an array of records");
+                }
+                r.forEach(records::add);
+                var it = root.fieldNames();
+                while (it.hasNext()) {
+                    String k = it.next();
+                    if (!k.equals("records") && !k.equals("tasks")) {
+                        throw new Mtl4jException(
+                                "unknown key \""
+                                        + clip(k)
+                                        + "\" next to \"records\"; only"
+                                        + " \"records\" and \"tasks\" belong there");
+                    }
+                }
+                if (root.has("tasks")) {
+                    JsonNode t = root.get("tasks");
+                    if (!t.isArray()) {
+                        throw new Mtl4jException("\"tasks\" must be an array of task names");
+                    }
+                    for (JsonNode n : t) {
+                        if (!n.isTextual()) {
+                            throw new Mtl4jException("\"tasks\" must hold task names (strings)");
+                        }
+                        tasks.add(n.asText());
+                    }
+                }
+            } else {
+                single = true;
+                records.add(root);
+            }
+            if (records.isEmpty()) {
+                throw new Mtl4jException("no records to predict");
+            }
+            if (records.size() > options.maxRecords()) {
+                throw new Mtl4jException(
+                        records.size()
+                                + " records in one request; at most "
+                                + options.maxRecords()
+                                + " (split the request)");
+            }
+            int[] taskIdx = predictor.taskIndices(tasks);
+            FeatureMatrix x = predictor.features(records);
+            MicroBatcher.Outputs out;
+            try {
+                out = batcher.submit(x).get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof MicroBatcher.Overloaded o) {
+                    error(ex, 503, o.getMessage());
+                    return;
+                }
+                throw new IllegalStateException(
+                        "forward pass failed: " + rootMessage(e.getCause()), e.getCause());
+            } catch (TimeoutException e) {
+                error(ex, 503, "the model did not answer within 60 s; the server is overloaded");
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                error(ex, 503, "interrupted");
+                return;
+            }
+            List<Map<String, Object>> preds =
+                    predictor.format(out.raw(), out.rows(), 0, out.rows(), taskIdx);
+            Map<String, Object> resp = new LinkedHashMap<>();
+            if (single) {
+                resp.put("prediction", preds.get(0));
+            } else {
+                resp.put("predictions", preds);
+            }
+            send(ex, 200, resp);
+        } catch (Mtl4jException e) {
+            error(ex, 400, e.getMessage());
+        }
+    }
+
+    /** The body, or null when it is larger than allowed. */
+    private byte[] readBody(HttpServerExchange ex) throws IOException {
+        long declared = ex.getRequestContentLength();
+        if (declared > options.maxBodyBytes()) {
+            return null;
+        }
+        ex.startBlocking();
+        InputStream in = ex.getInputStream();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
+        byte[] chunk = new byte[8192];
+        int n;
+        while ((n = in.read(chunk)) >= 0) {
+            buf.write(chunk, 0, n);
+            if (buf.size() > options.maxBodyBytes()) {
+                return null;
+            }
+        }
+        return buf.toByteArray();
+    }
+
+    private static List<String> queryTasks(HttpServerExchange ex) {
+        var q = ex.getQueryParameters().get("tasks");
+        if (q == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String v : q) {
+            for (String part : v.split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.strip());
+                }
+            }
+        }
+        return out;
+    }
+
+    private Map<String, Object> health() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", "ok");
+        m.put("uptime_seconds", (System.nanoTime() - started) / 1e9);
+        m.put("predict_requests", predictRequests.get());
+        m.put("client_errors", clientErrors.get());
+        m.put("server_errors", serverErrors.get());
+        long b = batcher.batches.get();
+        m.put("forward_passes", b);
+        m.put("rows_predicted", batcher.rows.get());
+        m.put("requests_per_forward_pass", b == 0 ? 0 : batcher.requests.get() / (double) b);
+        return m;
+    }
+
+    private Map<String, Object> describe(Path runDir) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Path manifest = runDir.resolve("manifest.json");
+        String name = runDir.toAbsolutePath().normalize().getFileName().toString();
+        JsonNode man = null;
+        if (java.nio.file.Files.isRegularFile(manifest)) {
+            man = Json.read(manifest);
+            name = man.path("name").asText(name);
+        }
+        m.put("name", name);
+        List<Map<String, Object>> tasks = new ArrayList<>();
+        for (int t = 0; t < predictor.tasks().size(); t++) {
+            Task task = predictor.tasks().get(t);
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("name", task.name());
+            TaskType type = task.type();
+            d.put("type", type.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
+            var tc = predictor.description().tasks().get(t);
+            if (type instanceof TaskType.Multiclass || type instanceof TaskType.Binary) {
+                d.put(
+                        "classes",
+                        tc.classNames().isEmpty()
+                                ? (type instanceof TaskType.Binary
+                                        ? List.of("0", "1")
+                                        : task.dimNames())
+                                : tc.classNames());
+            } else {
+                d.put("outputs", task.dimNames());
+            }
+            tasks.add(d);
+        }
+        m.put("tasks", tasks);
+        Map<String, Object> features = new LinkedHashMap<>();
+        input.features()
+                .forEach((k, v) -> features.put(k, v.name().toLowerCase(java.util.Locale.ROOT)));
+        m.put("features", features);
+        m.put("example_request", input.exampleRecord());
+        Map<String, Object> limits = new LinkedHashMap<>();
+        limits.put("max_body_bytes", options.maxBodyBytes());
+        limits.put("max_records", options.maxRecords());
+        limits.put("max_batch_rows", options.maxBatchRows());
+        limits.put("batch_window_us", options.batchWindowMicros());
+        m.put("limits", limits);
+        Map<String, Object> versions = new LinkedHashMap<>();
+        if (man != null && man.has("versions")) {
+            versions.put("trained_with", man.get("versions"));
+        }
+        versions.put("serving_with", Versions.all());
+        m.put("versions", versions);
+        return m;
+    }
+
+    private void error(HttpServerExchange ex, int status, String message) {
+        if (status < 500) {
+            clientErrors.incrementAndGet();
+        }
+        send(ex, status, Map.of("error", message));
+    }
+
+    private static void send(HttpServerExchange ex, int status, Object body) {
+        byte[] bytes = (Json.line(body) + "\n").getBytes(StandardCharsets.UTF_8);
+        ex.setStatusCode(status);
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json; charset=utf-8");
+        ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, bytes.length);
+        if (ex.isBlocking()) {
+            try {
+                ex.getOutputStream().write(bytes);
+                ex.getOutputStream().close();
+            } catch (IOException e) {
+                // client went away
+            }
+        } else {
+            ex.getResponseSender().send(java.nio.ByteBuffer.wrap(bytes));
+        }
+    }
+
+    private static String jsonProblem(JsonProcessingException e) {
+        String msg = e.getOriginalMessage();
+        var loc = e.getLocation();
+        String first = msg == null ? "" : msg.lines().findFirst().orElse("");
+        if (first.length() > 200) {
+            first = first.substring(0, 197) + "...";
+        }
+        return first
+                + (loc == null
+                        ? ""
+                        : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    private static String clip(String s) {
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        batcher.close();
+    }
+}
