@@ -72,8 +72,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "Show engine log messages and stack traces.")
     boolean verbose;
 
+    /** Kept so the settings hold: java.util.logging keeps only weak references to loggers. */
+    private static final java.util.List<java.util.logging.Logger> QUIET = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws InterruptedException {
+        if (!verbose) {
+            for (String name : new String[] {"io.undertow", "org.xnio", "org.jboss"}) {
+                java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
+                l.setLevel(java.util.logging.Level.WARNING);
+                QUIET.add(l);
+            }
+        }
         ModelServer.Options o =
                 new ModelServer.Options(
                         host, port, threads, maxBody, maxRecords, batchWindow, maxBatchRows);

@@ -109,7 +109,8 @@ public final class RecordInput {
                 }
                 double d = v.asDouble();
                 if (!Double.isFinite(d)) {
-                    throw new Mtl4jException(at + ": " + v.asText() + " is not a finite number");
+                    throw new Mtl4jException(
+                            at + ": the number is too large to represent (" + v.asText() + ")");
                 }
                 return v.isIntegralNumber() ? v.asText() : Double.toString(d);
             }
@@ -189,7 +190,7 @@ public final class RecordInput {
                                         : v.isBoolean()
                                                 ? "the boolean"
                                                 : v.isNumber() ? "the number" : "null";
-        if (v.isContainerNode()) {
+        if (v.isContainerNode() || v.isNull()) {
             return type;
         }
         return type + " " + clip(v.isTextual() ? "\"" + v.asText() + "\"" : v.asText());
