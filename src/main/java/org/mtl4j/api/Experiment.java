@@ -350,6 +350,10 @@ public final class Experiment {
         d.put("seconds", r.diagnosticsSeconds());
         d.put("percent_of_training", r.diagnosticsPercent());
         m.put("diagnostics", d);
+        m.put("skipped_steps", tr.skippedSteps());
+        if (tr.skippedSteps() > 0) {
+            m.put("skipped_first", tr.skipReasons());
+        }
         return m;
     }
 

@@ -39,6 +39,23 @@ final class ProgressBar implements TrainingListener {
         lastPlain = System.nanoTime();
     }
 
+    private long skipped;
+
+    @Override
+    public void onSkippedStep(long globalStep, String reason) {
+        skipped++;
+        if (skipped <= 3) {
+            out.printf(
+                    Locale.ROOT,
+                    "%swarning: step %d skipped: %s%n",
+                    terminal ? "\r\033[K" : "",
+                    globalStep,
+                    reason);
+        } else if (skipped == 4) {
+            out.println("warning: more steps skipped; summary.json counts them all");
+        }
+    }
+
     @Override
     public void onStep(Step s) {
         String losses = losses(s.losses());

@@ -73,7 +73,8 @@ final class ServeCommand implements Callable<Integer> {
     boolean verbose;
 
     /** Kept so the settings hold: java.util.logging keeps only weak references to loggers. */
-    private static final java.util.List<java.util.logging.Logger> QUIET = new java.util.ArrayList<>();
+    private static final java.util.List<java.util.logging.Logger> QUIET =
+            new java.util.ArrayList<>();
 
     @Override
     public Integer call() throws InterruptedException {

@@ -653,9 +653,20 @@ public final class ConfigLoader {
                                         o.getInt("log_every", d.logEvery()),
                                         sampler,
                                         o.getInt("eval_batch_size", d.evalBatchSize()),
-                                        o.getInt("diagnose_every", d.diagnoseEvery())));
+                                        o.getInt("diagnose_every", d.diagnoseEvery()),
+                                        nonFinite(o)));
         o.finish();
         return spec;
+    }
+
+    private static TrainerSpec.NonFinite nonFinite(Options o) {
+        String v = o.getString("on_non_finite", "stop");
+        TrainerSpec.NonFinite p = TrainerSpec.NonFinite.parse(v);
+        if (p == null) {
+            throw new Mtl4jException(
+                    o.at("on_non_finite") + ": unknown \"" + v + "\"; use stop or skip");
+        }
+        return p;
     }
 
     private static OptimizerSpec optimizer(Options o) {

@@ -165,6 +165,7 @@ public final class ConfigWriter {
         m.put("sampler", s);
         m.put("eval_batch_size", t.evalBatchSize());
         m.put("diagnose_every", t.diagnoseEvery());
+        m.put("on_non_finite", t.onNonFinite().name().toLowerCase(java.util.Locale.ROOT));
         return m;
     }
 

@@ -107,6 +107,15 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
         write(m);
     }
 
+    @Override
+    public void onSkippedStep(long globalStep, String reason) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "skipped");
+        m.put("step", globalStep);
+        m.put("reason", reason);
+        write(m);
+    }
+
     private static Double finiteOrNull(double v) {
         return Double.isFinite(v) ? v : null;
     }

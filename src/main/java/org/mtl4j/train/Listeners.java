@@ -27,6 +27,11 @@ public final class Listeners {
             }
 
             @Override
+            public void onSkippedStep(long globalStep, String reason) {
+                list.forEach(l -> l.onSkippedStep(globalStep, reason));
+            }
+
+            @Override
             public void onDiagnostics(Diagnostics d) {
                 list.forEach(l -> l.onDiagnostics(d));
             }

@@ -30,10 +30,25 @@ final class StepRunner {
      * What a step reports: per-task loss (NaN where absent) and weight (or coefficient), and, on a
      * diagnosed step, the Gram matrix of the present tasks' gradients on the shared parameters.
      */
-    record Result(double[] losses, double[] weights, int rows, Diagnosed diagnosed) {
+    record Result(
+            double[] losses, double[] weights, int rows, Diagnosed diagnosed, String skipped) {
         Result(double[] losses, double[] weights, int rows) {
-            this(losses, weights, rows, null);
+            this(losses, weights, rows, null, null);
         }
+    }
+
+    /** A step whose loss or gradient is not finite; the message names the task. */
+    static final class NonFiniteStep extends Mtl4jException {
+        NonFiniteStep(String message) {
+            super(message);
+        }
+    }
+
+    private TrainerSpec.NonFinite onNonFinite = TrainerSpec.NonFinite.STOP;
+
+    /** What a step with a non-finite loss or gradient does (default: stop). */
+    void onNonFinite(TrainerSpec.NonFinite policy) {
+        this.onNonFinite = policy;
     }
 
     /**
@@ -156,9 +171,21 @@ final class StepRunner {
         lap();
         this.diagnose = diagnose && !shared.isEmpty();
         this.diagnosed = null;
-        Result r = step(base, batch, lr, globalStep);
+        Result r;
+        try {
+            r = step(base, batch, lr, globalStep);
+        } catch (NonFiniteStep e) {
+            zeroAllGrads();
+            if (onNonFinite == TrainerSpec.NonFinite.STOP) {
+                throw e;
+            }
+            double[] nan = new double[tasks.size()];
+            java.util.Arrays.fill(nan, Double.NaN);
+            r = new Result(nan, new double[tasks.size()], batch.rows(), null, e.getMessage());
+            diagnosed = null;
+        }
         if (diagnosed != null) {
-            r = new Result(r.losses(), r.weights(), r.rows(), diagnosed);
+            r = new Result(r.losses(), r.weights(), r.rows(), diagnosed, null);
         }
         if (times != null) {
             times.release += lap();
@@ -212,8 +239,10 @@ final class StepRunner {
                     }
                     lossValues[i] = losses[i].getFloat();
                     present[i] = true;
-                    if (!Double.isFinite(lossValues[i])) {
-                        throw new Mtl4jException(
+                }
+                for (int i = 0; i < t; i++) {
+                    if (present[i] && !Double.isFinite(lossValues[i])) {
+                        throw new NonFiniteStep(
                                 nonFinite(tasks.get(i).name(), lossValues[i], globalStep, lr));
                     }
                 }
@@ -260,7 +289,7 @@ final class StepRunner {
             if (times != null) {
                 times.balancer += lap();
             }
-            applyUpdate(s, present, override, lr);
+            applyUpdate(s, present, override, lr, globalStep);
             if (times != null) {
                 times.optimizer += lap();
             }
@@ -368,6 +397,19 @@ final class StepRunner {
         }
         NDArray g = NDArrays.stack(rows);
         double[][] gram = toDouble(g.matMul(g.transpose()), idx.size());
+        for (int k = 0; k < idx.size(); k++) {
+            if (!Double.isFinite(gram[k][k])) {
+                throw new NonFiniteStep(
+                        "task \""
+                                + tasks.get(idx.get(k)).name()
+                                + "\": its gradient on the shared "
+                                + (rep ? "representation" : "parameters")
+                                + " is not finite (loss "
+                                + lossValues[idx.get(k)]
+                                + "): lower trainer.lr, set trainer.clip_norm, or check the"
+                                + " feature and label scales");
+            }
+        }
         double[] sub = new double[idx.size()];
         int[] taskIndex = new int[idx.size()];
         for (int k = 0; k < sub.length; k++) {
@@ -478,6 +520,46 @@ final class StepRunner {
         return c;
     }
 
+    /** Which parts of the model hold the non-finite gradient entries: task heads, shared part. */
+    private String nonFiniteGradient(
+            List<NamedParam> active, List<NDArray> grads, long globalStep, double lr) {
+        List<String> where = new ArrayList<>();
+        java.util.Set<NDArray> bad = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = 0; i < active.size(); i++) {
+            NDArray g = grads.get(i);
+            if (!Double.isFinite(g.square().sum().getFloat())) {
+                bad.add(active.get(i).array());
+            }
+        }
+        for (int t = 0; t < heads.size(); t++) {
+            if (heads.get(t).stream().anyMatch(p -> bad.contains(p.array()))) {
+                where.add("task \"" + tasks.get(t).name() + "\" (its head)");
+            }
+        }
+        if (shared.stream().anyMatch(p -> bad.contains(p.array()))) {
+            where.add("the shared parameters");
+        }
+        if (learnables.stream().anyMatch(p -> bad.contains(p.array()))) {
+            where.add("the balancer's learnable weights");
+        }
+        return "gradient is not finite at step "
+                + (globalStep + 1)
+                + " in "
+                + String.join(", ", where)
+                + " although every loss was finite (learning rate "
+                + lr
+                + "): lower trainer.lr"
+                + (clipNorm > 0 ? "" : ", set trainer.clip_norm (e.g. 1.0)")
+                + ", or check the feature and label scales";
+    }
+
+    private void zeroAllGrads() {
+        for (NamedParam p : shared) {
+            Autograd.zeroGrad(p.array());
+        }
+        zeroTaskAndBalancerGrads();
+    }
+
     /** Concatenated gradients of the shared parameters, then zeroed for the next task. */
     private NDArray flattenSharedGrads(NDManager s) {
         NDList parts = new NDList(shared.size());
@@ -528,7 +610,11 @@ final class StepRunner {
     }
 
     private void applyUpdate(
-            NDManager s, boolean[] present, Map<NDArray, NDArray> override, double lr) {
+            NDManager s,
+            boolean[] present,
+            Map<NDArray, NDArray> override,
+            double lr,
+            long globalStep) {
         List<NamedParam> active = new ArrayList<>(shared);
         for (int i = 0; i < tasks.size(); i++) {
             if (present[i]) {
@@ -538,7 +624,7 @@ final class StepRunner {
         active.addAll(learnables);
         List<NDArray> grads = new ArrayList<>(active.size());
         Map<NDArray, NDArray> penalty = softSharingGradients(s);
-        double sq = 0;
+        NDArray total = null;
         for (NamedParam p : active) {
             NDArray g = override.get(p.array());
             if (g == null) {
@@ -550,9 +636,13 @@ final class StepRunner {
                 g = g.add(extra);
             }
             grads.add(g);
-            if (clipNorm > 0) {
-                sq += g.square().sum().getFloat();
-            }
+            NDArray sq = g.square().sum();
+            total = total == null ? sq : total.add(sq);
+        }
+        // one read for the whole gradient: its squared norm, for clipping and the finiteness check
+        double sq = total == null ? 0 : total.getFloat();
+        if (!Double.isFinite(sq)) {
+            throw new NonFiniteStep(nonFiniteGradient(active, grads, globalStep, lr));
         }
         double scale = 1;
         if (clipNorm > 0) {

@@ -34,7 +34,12 @@ public final class Trainer {
             long steps,
             double seconds,
             int diagnosedSteps,
-            double diagnosticsSeconds) {}
+            double diagnosticsSeconds,
+            long skippedSteps,
+            List<String> skipReasons) {}
+
+    /** Training stops when this many steps in a row had to be skipped. */
+    static final int MAX_CONSECUTIVE_SKIPS = 50;
 
     private final TrainerSpec spec;
     private final Balancer balancer;
@@ -64,6 +69,10 @@ public final class Trainer {
         long start = System.nanoTime();
         try (ParamOptimizer opt = new ParamOptimizer(spec.optimizer(), base)) {
             StepRunner runner = new StepRunner(model, balancer, opt, spec.clipNorm(), learnables);
+            runner.onNonFinite(spec.onNonFinite());
+            long skipped = 0;
+            int skippedInARow = 0;
+            List<String> skipReasons = new ArrayList<>();
             int steps = train.stepsPerEpoch();
             long total = (long) steps * spec.epochs();
             listener.onStart(spec.epochs(), steps, tasks.stream().map(Task::name).toList());
@@ -90,8 +99,39 @@ public final class Trainer {
                             spec.optimizer().learningRate() * spec.schedule().factor(global, total);
                     boolean diagnose =
                             spec.diagnoseEvery() > 0 && global % spec.diagnoseEvery() == 0;
-                    StepRunner.Result r = runner.run(base, batches.get(i), lr, global, diagnose);
+                    StepRunner.Result r;
+                    try {
+                        r = runner.run(base, batches.get(i), lr, global, diagnose);
+                    } catch (StepRunner.NonFiniteStep e) {
+                        listener.onCheckpoint(global, epoch, model);
+                        throw new Mtl4jException(
+                                e.getMessage()
+                                        + ". Training stopped; the parameters before this step are"
+                                        + " saved in the run directory's checkpoints/ (or set"
+                                        + " trainer.on_non_finite: skip to skip such steps)",
+                                e);
+                    }
                     global++;
+                    if (r.skipped() != null) {
+                        skipped++;
+                        skippedInARow++;
+                        if (skipReasons.size() < 5) {
+                            skipReasons.add("step " + global + ": " + r.skipped());
+                        }
+                        listener.onSkippedStep(global, r.skipped());
+                        if (skippedInARow >= MAX_CONSECUTIVE_SKIPS) {
+                            listener.onCheckpoint(global, epoch, model);
+                            throw new Mtl4jException(
+                                    "the last "
+                                            + MAX_CONSECUTIVE_SKIPS
+                                            + " steps all had a non-finite loss or gradient and"
+                                            + " were skipped; training stopped (latest: "
+                                            + r.skipped()
+                                            + ")");
+                        }
+                    } else {
+                        skippedInARow = 0;
+                    }
                     if (r.diagnosed() != null) {
                         StepRunner.Diagnosed d = r.diagnosed();
                         diagnosedSteps++;
@@ -172,7 +212,9 @@ public final class Trainer {
                     global,
                     (System.nanoTime() - start) / 1e9,
                     diagnosedSteps,
-                    diagnosticsNanos / 1e9);
+                    diagnosticsNanos / 1e9,
+                    skipped,
+                    List.copyOf(skipReasons));
         }
     }
 

@@ -32,7 +32,25 @@ public record TrainerSpec(
         int logEvery,
         SamplerSpec sampler,
         int evalBatchSize,
-        int diagnoseEvery) {
+        int diagnoseEvery,
+        NonFinite onNonFinite) {
+
+    /** What to do with a step whose loss or gradient is not finite. */
+    public enum NonFinite {
+        /** Stop with a message naming the task, after saving a checkpoint. */
+        STOP,
+        /** Leave the parameters as they were, count the step, go on. */
+        SKIP;
+
+        /** Parses {@code stop} or {@code skip}; null for anything else. */
+        public static NonFinite parse(String s) {
+            return switch (s) {
+                case "stop" -> STOP;
+                case "skip" -> SKIP;
+                default -> null;
+            };
+        }
+    }
 
     /** Default diagnostics period: about 2 % extra training time for loss weightings with T=2. */
     public static final int DEFAULT_DIAGNOSE_EVERY = 50;
@@ -42,6 +60,7 @@ public record TrainerSpec(
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(sampler, "sampler");
         Objects.requireNonNull(selectMetric, "selectMetric");
+        Objects.requireNonNull(onNonFinite, "onNonFinite");
         positive("epochs", epochs);
         positive("batch size", batchSize);
         positive("log every", logEvery);
@@ -78,7 +97,8 @@ public record TrainerSpec(
                 50,
                 SamplerSpec.roundRobin(),
                 1024,
-                DEFAULT_DIAGNOSE_EVERY);
+                DEFAULT_DIAGNOSE_EVERY,
+                NonFinite.STOP);
     }
 
     public TrainerSpec withEpochs(int e) {
@@ -94,7 +114,8 @@ public record TrainerSpec(
                 logEvery,
                 sampler,
                 evalBatchSize,
-                diagnoseEvery);
+                diagnoseEvery,
+                onNonFinite);
     }
 
     /** The same settings with another best-epoch selection quantity. */
@@ -111,7 +132,8 @@ public record TrainerSpec(
                 logEvery,
                 sampler,
                 evalBatchSize,
-                diagnoseEvery);
+                diagnoseEvery,
+                onNonFinite);
     }
 
     /** The same settings with another optimiser. */
@@ -128,7 +150,8 @@ public record TrainerSpec(
                 logEvery,
                 sampler,
                 evalBatchSize,
-                diagnoseEvery);
+                diagnoseEvery,
+                onNonFinite);
     }
 
     /** The same settings with another diagnostics period (0 = off). */
@@ -145,7 +168,26 @@ public record TrainerSpec(
                 logEvery,
                 sampler,
                 evalBatchSize,
-                every);
+                every,
+                onNonFinite);
+    }
+
+    /** The same settings with another non-finite step policy. */
+    public TrainerSpec withOnNonFinite(NonFinite policy) {
+        return new TrainerSpec(
+                epochs,
+                batchSize,
+                optimizer,
+                schedule,
+                clipNorm,
+                selectMetric,
+                patience,
+                checkpointEvery,
+                logEvery,
+                sampler,
+                evalBatchSize,
+                diagnoseEvery,
+                policy);
     }
 
     /** The same settings with another batch size. */
@@ -162,6 +204,7 @@ public record TrainerSpec(
                 logEvery,
                 sampler,
                 evalBatchSize,
-                diagnoseEvery);
+                diagnoseEvery,
+                onNonFinite);
     }
 }

@@ -52,6 +52,12 @@ public interface TrainingListener {
 
     default void onEpoch(Epoch epoch) {}
 
+    /**
+     * Step {@code globalStep} (1-based) had a non-finite loss or gradient and was skipped
+     * (trainer.on_non_finite: skip).
+     */
+    default void onSkippedStep(long globalStep, String reason) {}
+
     /** Gradient diagnostics, every {@code diagnoseEvery} steps. */
     default void onDiagnostics(Diagnostics diagnostics) {}
 

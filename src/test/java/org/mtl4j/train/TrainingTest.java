@@ -219,7 +219,8 @@ class TrainingTest {
                             50,
                             d.sampler(),
                             64,
-                            0);
+                            0,
+                            TrainerSpec.NonFinite.STOP);
             Trainer.Result r =
                     new Trainer(spec, BalancerRegistry.create("ew", Options.of("t", Map.of())))
                             .fit(
@@ -273,7 +274,8 @@ class TrainingTest {
                                 50,
                                 spec.sampler(),
                                 256,
-                                0);
+                                0,
+                                TrainerSpec.NonFinite.STOP);
                 new Trainer(spec, b)
                         .fit(model, base, BatchSource.single(data, 32, 1), null, 1, counter);
                 assertTrue(counts[0] > 0);
@@ -338,7 +340,8 @@ class TrainingTest {
                                     20,
                                     d.sampler(),
                                     256,
-                                    0);
+                                    0,
+                                    TrainerSpec.NonFinite.STOP);
                     new Trainer(spec, b)
                             .fit(model, base, BatchSource.single(data, 32, 1), null, 1, counter);
                     assertTrue(counts[0] > 0);
