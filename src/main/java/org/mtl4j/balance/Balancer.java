@@ -54,4 +54,30 @@ public sealed interface Balancer permits LossWeighting, GradientAggregator {
      * @param after the same batch's losses after the update (NaN where absent)
      */
     default void afterUpdate(double[] before, double[] after) {}
+
+    /**
+     * Called before every training step with its 0-based index. Methods that draw random numbers
+     * derive their generator from (run seed, step) here, so that a run resumed from a checkpoint
+     * draws exactly the numbers the uninterrupted run would have.
+     */
+    default void beginStep(long globalStep) {}
+
+    /**
+     * What this method keeps across steps, for checkpoints: JSON-ready values (numbers, booleans,
+     * strings, {@code double[]}, {@code float[]}, {@code long[]}, {@code int[]}, {@code boolean[]},
+     * and lists or maps of these). Learnable arrays ({@link #createLearnables}) are not included:
+     * the trainer saves them with the optimiser state. Empty for stateless methods.
+     */
+    default java.util.Map<String, Object> state() {
+        return java.util.Map.of();
+    }
+
+    /**
+     * Restores {@link #state()} into a balancer created with the same options and {@link #init
+     * initialised} with the same task count and seed (and, if it has learnables, after {@link
+     * #createLearnables}). Afterwards it behaves exactly as the one whose state was saved.
+     *
+     * @throws org.mtl4j.Mtl4jException when the state does not belong to this method
+     */
+    default void restoreState(BalancerState state) {}
 }
