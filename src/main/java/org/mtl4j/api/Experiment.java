@@ -31,6 +31,7 @@ import org.mtl4j.run.RunRecorder;
 import org.mtl4j.run.Versions;
 import org.mtl4j.task.Task;
 import org.mtl4j.train.BatchSource;
+import org.mtl4j.train.Checkpoint;
 import org.mtl4j.train.Evaluator;
 import org.mtl4j.train.Listeners;
 import org.mtl4j.train.Trainer;
@@ -84,30 +85,15 @@ public final class Experiment {
 
     /** Trains on already loaded data into {@code runDir}. */
     public RunResult train(TrainingData data, Path runDir, TrainingListener listener) {
-        Balancer balancer =
-                BalancerRegistry.create(
-                        config.balancer(),
-                        Options.of("balancer", new LinkedHashMap<>(config.balancerOptions())));
         List<Task> tasks = config.tasks().stream().map(TaskConfig::task).toList();
         Trainer.checkSelect(config.trainer().selectMetric(), tasks);
+        Balancer balancer = balancer();
         BatchSource source = batches(data);
         prepare(runDir);
         AtomicFiles.writeString(runDir.resolve("config.yaml"), ConfigWriter.toYaml(config));
         Json.write(runDir.resolve("manifest.json"), manifest(data));
         Engines.start(config.threads(), config.seed());
-        ModelSpec spec =
-                new ModelSpec(
-                        data.numericWidth(),
-                        data.vocabularySizes(),
-                        config.model().embeddingDim(),
-                        config.model().encoder(),
-                        config.model().head(),
-                        config.model().architecture(),
-                        data.preprocessor() == null
-                                ? java.util.Collections.nCopies(data.vocabularySizes().size(), 1)
-                                : java.util.Arrays.stream(data.preprocessor().slots())
-                                        .boxed()
-                                        .toList());
+        ModelSpec spec = modelSpec(data);
         ModelFiles.Description description =
                 new ModelFiles.Description(
                         config.tasks(), spec, data.preprocessor(), data.numericNames());
@@ -132,34 +118,163 @@ public final class Experiment {
                                     data.validation(),
                                     config.seed(),
                                     Listeners.of(recorder, listener));
-            String on =
-                    data.test() != null
-                            ? "test"
-                            : data.validation() != null ? "validation" : "train";
-            Dataset evalData =
-                    data.test() != null
-                            ? data.test()
-                            : data.validation() != null ? data.validation() : concat(data.train());
-            Evaluator.Evaluation e =
-                    Evaluator.evaluate(model, base, evalData, config.trainer().evalBatchSize());
-            ModelFiles.save(runDir.resolve("model"), model, description);
-            RunResult result =
-                    new RunResult(
-                            config.name(),
-                            runDir,
-                            r.bestEpoch(),
-                            r.epochsRun(),
-                            e.byTask(tasks),
-                            on,
-                            r.steps(),
-                            r.seconds(),
-                            r.steps() / Math.max(r.seconds(), 1e-9),
-                            model.parameterCount(),
-                            r.diagnosedSteps(),
-                            r.diagnosticsSeconds());
-            Json.write(runDir.resolve("summary.json"), summary(result, r));
-            return result;
+            return finish(data, runDir, base, model, description, r);
         }
+    }
+
+    /**
+     * Continues the run in {@code runDir} (written by {@link #train} with this experiment's config)
+     * from its newest readable checkpoint, and ends it exactly as the uninterrupted run would have
+     * ended. A run with no checkpoint yet is trained from the start.
+     *
+     * @throws Mtl4jException when the run has already finished, or is not a run of this config
+     */
+    public RunResult resume(Path runDir, TrainingListener listener) {
+        if (Files.exists(runDir.resolve("summary.json"))) {
+            throw new Mtl4jException(
+                    runDir + ": this run has finished (summary.json exists); nothing to resume");
+        }
+        if (!Files.exists(runDir.resolve("manifest.json"))) {
+            throw new Mtl4jException(
+                    runDir + ": not an mtl4j run directory (no manifest.json); nothing to resume");
+        }
+        TrainingData data = loadData();
+        List<Path> cps = new ArrayList<>(RunRecorder.checkpoints(runDir));
+        java.util.Collections.reverse(cps);
+        Checkpoint.Resume resume = null;
+        Path from = null;
+        for (Path cp : cps) {
+            try {
+                ModelFiles.describe(cp.resolve("model"));
+                resume = Checkpoint.read(cp);
+                from = cp;
+                break;
+            } catch (Mtl4jException e) {
+                System.err.println("warning: skipping checkpoint " + cp + ": " + e.getMessage());
+            }
+        }
+        if (resume == null) {
+            System.err.println(
+                    "warning: "
+                            + runDir
+                            + " has no usable checkpoint yet; training from the start");
+            return train(data, runDir, listener);
+        }
+        List<Task> tasks = config.tasks().stream().map(TaskConfig::task).toList();
+        Balancer balancer = balancer();
+        BatchSource source = batches(data);
+        Engines.start(config.threads(), config.seed());
+        ModelSpec spec = modelSpec(data);
+        ModelFiles.Description description =
+                new ModelFiles.Description(
+                        config.tasks(), spec, data.preprocessor(), data.numericNames());
+        long bytes = resume.extra("metrics_bytes").asLong(-1);
+        if (bytes < 0) {
+            throw new Mtl4jException(from + ": checkpoint without its metrics.jsonl position");
+        }
+        try (NDManager base = NDManager.newBaseManager();
+                RunRecorder recorder =
+                        new RunRecorder(runDir, description, bytes, resume.globalStep())) {
+            // a model set up for training as in train(), then given the checkpoint's values
+            MultiTaskModel model = new MultiTaskModel(spec, tasks);
+            model.initialize(base);
+            try (NDManager scratch = NDManager.newBaseManager()) {
+                MultiTaskModel saved = ModelFiles.load(from.resolve("model"), scratch);
+                var to = model.getParameters();
+                var values = saved.getParameters();
+                if (to.size() != values.size()
+                        || !saved.tasks().stream()
+                                .map(Task::name)
+                                .toList()
+                                .equals(tasks.stream().map(Task::name).toList())) {
+                    throw new Mtl4jException(
+                            from
+                                    + ": checkpoint of another model or other tasks than the config's");
+                }
+                for (int i = 0; i < to.size(); i++) {
+                    to.get(i)
+                            .getValue()
+                            .getArray()
+                            .set(
+                                    new ai.djl.ndarray.index.NDIndex("..."),
+                                    values.get(i).getValue().getArray());
+                }
+            }
+            System.err.println(
+                    "resuming "
+                            + runDir
+                            + " from "
+                            + from.getFileName()
+                            + " (step "
+                            + resume.globalStep()
+                            + ")");
+            Trainer.Result r =
+                    new Trainer(config.trainer(), balancer)
+                            .fit(
+                                    model,
+                                    base,
+                                    source,
+                                    data.validation(),
+                                    config.seed(),
+                                    Listeners.of(recorder, listener),
+                                    resume);
+            return finish(data, runDir, base, model, description, r);
+        }
+    }
+
+    private Balancer balancer() {
+        return BalancerRegistry.create(
+                config.balancer(),
+                Options.of("balancer", new LinkedHashMap<>(config.balancerOptions())));
+    }
+
+    private ModelSpec modelSpec(TrainingData data) {
+        return new ModelSpec(
+                data.numericWidth(),
+                data.vocabularySizes(),
+                config.model().embeddingDim(),
+                config.model().encoder(),
+                config.model().head(),
+                config.model().architecture(),
+                data.preprocessor() == null
+                        ? java.util.Collections.nCopies(data.vocabularySizes().size(), 1)
+                        : java.util.Arrays.stream(data.preprocessor().slots()).boxed().toList());
+    }
+
+    /** Final evaluation, model and summary of a trained run. */
+    private RunResult finish(
+            TrainingData data,
+            Path runDir,
+            NDManager base,
+            MultiTaskModel model,
+            ModelFiles.Description description,
+            Trainer.Result r) {
+        List<Task> tasks = config.tasks().stream().map(TaskConfig::task).toList();
+        String on =
+                data.test() != null ? "test" : data.validation() != null ? "validation" : "train";
+        Dataset evalData =
+                data.test() != null
+                        ? data.test()
+                        : data.validation() != null ? data.validation() : concat(data.train());
+        Evaluator.Evaluation e =
+                Evaluator.evaluate(model, base, evalData, config.trainer().evalBatchSize());
+        ModelFiles.save(runDir.resolve("model"), model, description);
+        RunResult result =
+                new RunResult(
+                        config.name(),
+                        runDir,
+                        r.bestEpoch(),
+                        r.epochsRun(),
+                        e.byTask(tasks),
+                        on,
+                        r.steps(),
+                        r.seconds(),
+                        r.steps() / Math.max(r.seconds(), 1e-9),
+                        model.parameterCount(),
+                        r.diagnosedSteps(),
+                        r.diagnosticsSeconds());
+        Json.write(runDir.resolve("summary.json"), summary(result, r));
+        return result;
     }
 
     private BatchSource batches(TrainingData data) {

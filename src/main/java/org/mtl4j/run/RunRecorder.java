@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mtl4j.Mtl4jException;
-import org.mtl4j.model.MultiTaskModel;
+import org.mtl4j.train.Checkpoint;
 import org.mtl4j.train.TrainingListener;
 
 /**
@@ -28,10 +28,38 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
     private List<String> tasks = List.of();
 
     public RunRecorder(Path dir, ModelFiles.Description description) {
+        this(dir, description, -1, -1);
+    }
+
+    /**
+     * A recorder that continues a run resumed from the checkpoint at step {@code resumedStep}:
+     * {@code metrics.jsonl} is cut back to the {@code metricsBytes} it had at that checkpoint (what
+     * was logged after it is logged again), newer or half-written checkpoints are removed. With
+     * {@code metricsBytes < 0} a fresh run: {@code metrics.jsonl} starts empty.
+     */
+    public RunRecorder(
+            Path dir, ModelFiles.Description description, long metricsBytes, long resumedStep) {
         this.dir = dir;
         this.description = description;
+        Path file = dir.resolve("metrics.jsonl");
         try {
-            metrics = Files.newBufferedWriter(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8);
+            if (metricsBytes < 0) {
+                metrics = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+            } else {
+                try (var ch =
+                        java.nio.channels.FileChannel.open(
+                                file,
+                                java.nio.file.StandardOpenOption.CREATE,
+                                java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.truncate(metricsBytes);
+                }
+                metrics =
+                        Files.newBufferedWriter(
+                                file,
+                                StandardCharsets.UTF_8,
+                                java.nio.file.StandardOpenOption.APPEND);
+                keepCheckpointsUpTo(resumedStep);
+            }
         } catch (IOException e) {
             throw new Mtl4jException(
                     "cannot write " + dir.resolve("metrics.jsonl") + ": " + e.getMessage(), e);
@@ -120,10 +148,69 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
         return Double.isFinite(v) ? v : null;
     }
 
+    /** The checkpoint directories of a run, oldest first (half-written ones are not listed). */
+    public static List<Path> checkpoints(Path runDir) {
+        Path d = runDir.resolve("checkpoints");
+        if (!Files.isDirectory(d)) {
+            return List.of();
+        }
+        try (var s = Files.list(d)) {
+            return s.filter(p -> p.getFileName().toString().matches("step-\\d{8}"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new Mtl4jException("cannot list " + d + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void keepCheckpointsUpTo(long step) throws IOException {
+        Path d = dir.resolve("checkpoints");
+        if (!Files.isDirectory(d)) {
+            return;
+        }
+        try (var s = Files.list(d)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (!n.matches("step-\\d{8}") || Long.parseLong(n.substring(5)) > step) {
+                    AtomicFiles.deleteRecursively(p); // staging leftovers, or newer than resumed
+                }
+            }
+        }
+        checkpoints.addAll(checkpoints(dir));
+    }
+
+    /**
+     * Writes {@code checkpoints/step-NNNNNNNN/}: {@code model/} and the training state, staged in a
+     * hidden sibling and renamed into place, so a checkpoint on disk is always complete.
+     */
     @Override
-    public void onCheckpoint(long globalStep, int epoch, MultiTaskModel model) {
-        Path cp = dir.resolve("checkpoints").resolve(String.format("step-%08d", globalStep));
-        ModelFiles.save(cp, model, description);
+    public void onCheckpoint(Checkpoint checkpoint) {
+        Path cp =
+                dir.resolve("checkpoints")
+                        .resolve(String.format("step-%08d", checkpoint.globalStep()));
+        Path staging = cp.resolveSibling("." + cp.getFileName() + ".tmp");
+        try {
+            AtomicFiles.deleteRecursively(staging);
+            Files.createDirectories(staging);
+            ModelFiles.save(staging.resolve("model"), checkpoint.model(), description);
+            metrics.flush();
+            checkpoint.writeTo(
+                    staging, Map.of("metrics_bytes", Files.size(dir.resolve("metrics.jsonl"))));
+            if (Files.exists(cp)) {
+                AtomicFiles.replaceDirectory(staging, cp);
+            } else {
+                Files.move(staging, cp, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new Mtl4jException(
+                    "cannot write checkpoint "
+                            + cp
+                            + ": "
+                            + e.getMessage()
+                            + " (check free disk space)",
+                    e);
+        }
+        checkpoints.remove(cp);
         checkpoints.add(cp);
         while (checkpoints.size() > KEEP_CHECKPOINTS) {
             try {

@@ -100,6 +100,27 @@ public final class BatchSource {
         return out;
     }
 
+    /**
+     * Advances exactly as {@link #nextEpoch} would, without building the batches (to resume a run
+     * at a later epoch).
+     */
+    public void skipEpoch() {
+        if (started) {
+            for (int t = 0; t < order.length; t++) {
+                order[t] = shuffled(order[t].length);
+                cursor[t] = 0;
+            }
+        }
+        started = true;
+        if (sources.size() > 1) {
+            for (int s = 0; s < steps; s++) {
+                for (int t = 0; t < sources.size(); t++) {
+                    take(t, rowsPerStep[t]);
+                }
+            }
+        }
+    }
+
     /** The next {@code k} row indices of source t, reshuffling whenever it runs out. */
     private int[] take(int t, int k) {
         int[] out = new int[k];

@@ -1,7 +1,6 @@
 package org.mtl4j.train;
 
 import java.util.List;
-import org.mtl4j.model.MultiTaskModel;
 
 /** Combines several listeners into one. */
 public final class Listeners {
@@ -37,8 +36,8 @@ public final class Listeners {
             }
 
             @Override
-            public void onCheckpoint(long globalStep, int epoch, MultiTaskModel model) {
-                list.forEach(l -> l.onCheckpoint(globalStep, epoch, model));
+            public void onCheckpoint(Checkpoint checkpoint) {
+                list.forEach(l -> l.onCheckpoint(checkpoint));
             }
 
             @Override

@@ -78,6 +78,48 @@ public final class ParamOptimizer implements AutoCloseable {
         return s;
     }
 
+    /**
+     * The optimiser's state for a checkpoint: every moment array (named {@code <param>#<k>}) and
+     * the update count of each parameter.
+     */
+    public byte[] encodeState() {
+        NDList list = new NDList();
+        for (String name : new java.util.TreeSet<>(state.keySet())) {
+            NDArray[] s = state.get(name);
+            for (int k = 0; k < s.length; k++) {
+                NDArray a = s[k];
+                a.setName(name + "#" + k);
+                list.add(a);
+            }
+        }
+        return list.encode();
+    }
+
+    /** Update counts per parameter name (part of the checkpointed state). */
+    public Map<String, Integer> updateCounts() {
+        return new java.util.TreeMap<>(updates);
+    }
+
+    /** Restores {@link #encodeState} and {@link #updateCounts} into a fresh optimiser. */
+    public void restoreState(byte[] encoded, Map<String, Integer> counts) {
+        NDList list = NDList.decode(stateManager, encoded);
+        Map<String, java.util.List<NDArray>> byName = new java.util.TreeMap<>();
+        for (NDArray a : list) {
+            String n = a.getName();
+            int hash = n == null ? -1 : n.lastIndexOf('#');
+            if (hash < 0) {
+                throw new org.mtl4j.Mtl4jException(
+                        "checkpoint: optimizer state holds an unnamed array; the checkpoint is"
+                                + " damaged");
+            }
+            byName.computeIfAbsent(n.substring(0, hash), k -> new java.util.ArrayList<>()).add(a);
+        }
+        state.clear();
+        byName.forEach((n, arrays) -> state.put(n, arrays.toArray(new NDArray[0])));
+        updates.clear();
+        updates.putAll(counts);
+    }
+
     @Override
     public void close() {
         stateManager.close();

@@ -2,7 +2,6 @@ package org.mtl4j.train;
 
 import java.util.List;
 import java.util.Map;
-import org.mtl4j.model.MultiTaskModel;
 
 /** Receives progress from a {@link Trainer}. All methods are optional. */
 public interface TrainingListener {
@@ -61,8 +60,12 @@ public interface TrainingListener {
     /** Gradient diagnostics, every {@code diagnoseEvery} steps. */
     default void onDiagnostics(Diagnostics diagnostics) {}
 
-    /** Time to save a checkpoint of {@code model} after step {@code globalStep}. */
-    default void onCheckpoint(long globalStep, int epoch, MultiTaskModel model) {}
+    /**
+     * Time to save a checkpoint: the model's parameters and {@code checkpoint}'s training state
+     * (after every epoch, every {@code checkpointEvery} steps, and before stopping on a non-finite
+     * step).
+     */
+    default void onCheckpoint(Checkpoint checkpoint) {}
 
     default void onEnd(boolean earlyStopped, int bestEpoch) {}
 }
