@@ -142,11 +142,18 @@ public final class Checkpoint {
         }
 
         static List<NDArray> decode(NDManager manager, byte[] bytes) {
+            if (bytes.length == 0) {
+                return new ArrayList<>();
+            }
             return new ArrayList<>(NDList.decode(manager, bytes));
         }
     }
 
+    /** The arrays in DJL's NDList encoding; no bytes for no arrays. */
     static byte[] encode(List<NDArray> arrays) {
+        if (arrays.isEmpty()) {
+            return new byte[0];
+        }
         NDList l = new NDList(arrays.size());
         l.addAll(arrays);
         return l.encode();

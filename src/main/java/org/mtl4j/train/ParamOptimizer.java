@@ -83,6 +83,9 @@ public final class ParamOptimizer implements AutoCloseable {
      * the update count of each parameter.
      */
     public byte[] encodeState() {
+        if (state.isEmpty()) {
+            return new byte[0];
+        }
         NDList list = new NDList();
         for (String name : new java.util.TreeSet<>(state.keySet())) {
             NDArray[] s = state.get(name);
@@ -102,7 +105,7 @@ public final class ParamOptimizer implements AutoCloseable {
 
     /** Restores {@link #encodeState} and {@link #updateCounts} into a fresh optimiser. */
     public void restoreState(byte[] encoded, Map<String, Integer> counts) {
-        NDList list = NDList.decode(stateManager, encoded);
+        NDList list = encoded.length == 0 ? new NDList() : NDList.decode(stateManager, encoded);
         Map<String, java.util.List<NDArray>> byName = new java.util.TreeMap<>();
         for (NDArray a : list) {
             String n = a.getName();
