@@ -6,7 +6,10 @@ package org.mtl4j.balance;
  * GradientAggregator} (receives per-task gradients and combines them).
  *
  * <p>A balancer is created for one training run and may keep state across steps (loss history,
- * learnable weights, a random generator seeded from the run seed).
+ * learnable weights, moving averages). Its non-learnable state is saved in checkpoints through
+ * {@link #state()} and {@link #restoreState}; methods that draw random numbers re-create their
+ * generator at every step from (run seed, step) in {@link #beginStep}, so they carry no generator
+ * state across steps.
  *
  * <p>To add a method: write one class implementing one of the two sub-interfaces and add one line
  * to {@link BalancerRegistry}.

@@ -87,6 +87,52 @@ public final class BalancerState {
         return out;
     }
 
+    /**
+     * A {@code double[]} entry that must have {@code length} values (e.g. one per task), or null
+     * when saved as null.
+     */
+    public double[] doubles(String key, int length) {
+        double[] v = doubles(key);
+        checkLength(key, v == null ? length : v.length, length);
+        return v;
+    }
+
+    /** A {@code float[]} entry that must have {@code length} values, or null when saved as null. */
+    public float[] floats(String key, long length) {
+        float[] v = floats(key);
+        checkLength(key, v == null ? length : v.length, length);
+        return v;
+    }
+
+    /** A {@code boolean[]} entry that must have {@code length} values. */
+    public boolean[] booleans(String key, int length) {
+        boolean[] v = booleans(key);
+        checkLength(key, v.length, length);
+        return v;
+    }
+
+    private void checkLength(String key, long actual, long expected) {
+        if (actual != expected) {
+            throw misfit(
+                    "\""
+                            + key
+                            + "\" has "
+                            + actual
+                            + " values where this run needs "
+                            + expected
+                            + " (was the checkpoint written for another number of tasks?)");
+        }
+    }
+
+    /**
+     * The error for a state that does not fit the balancer it is restored into (its {@code detail}
+     * says why).
+     */
+    public Mtl4jException misfit(String detail) {
+        return new Mtl4jException(
+                "checkpoint: the " + method + " balancer state does not fit this run: " + detail);
+    }
+
     public long[] longs(String key) {
         JsonNode a = array(key);
         long[] out = new long[a.size()];

@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.mtl4j.train.Scalars;
 
 /**
@@ -18,6 +20,8 @@ import org.mtl4j.train.Scalars;
  *
  * <p>Parameters mode only: the moving averages must live in the same space at every step, which the
  * representation gradients (of different batch rows each step) do not. Losses are floored at 1e-8.
+ *
+ * <p>State ({@link #state()}): the step count k and the moving averages ĝ_t.
  */
 public final class DualBalancing implements GradientAggregator {
     private final double beta;
@@ -61,6 +65,21 @@ public final class DualBalancing implements GradientAggregator {
     public List<NDArray> createLearnables(NDManager manager) {
         average.attach(manager);
         return List.of();
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("step", step);
+        average.save(s, "average");
+        return s;
+    }
+
+    @Override
+    public void restoreState(BalancerState s) {
+        long k = s.getLong("step");
+        average.restore(s, "average", tasks);
+        step = k;
     }
 
     @Override

@@ -1,12 +1,17 @@
 package org.mtl4j.balance;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Dynamic weight average (DWA): Liu, Johns and Davison, "End-to-End Multi-Task Learning with
  * Attention", CVPR 2019, Eq. 7: w_k(t) = T·exp(r_k(t−1)/τ) / Σ_i exp(r_i(t−1)/τ) with r_k(t−1) =
  * L_k(t−1)/L_k(t−2), the ratio of the task's mean training losses over the last two epochs. The
  * first two epochs use w_k = 1.
+ *
+ * <p>State ({@link #state()}): the mean losses of the last two epochs ({@code previous}, {@code
+ * before_previous}; null until seen) and the current weights.
  */
 public final class DynamicWeightAverage implements LossWeighting {
     private final double temperature;
@@ -62,5 +67,25 @@ public final class DynamicWeightAverage implements LossWeighting {
     @Override
     public double[] weights(double[] losses, boolean[] present) {
         return current.clone();
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("previous", previous == null ? null : previous.clone());
+        s.put("before_previous", beforePrevious == null ? null : beforePrevious.clone());
+        s.put("current", current.clone());
+        return s;
+    }
+
+    @Override
+    public void restoreState(BalancerState s) {
+        double[] c = s.doubles("current", tasks);
+        if (c == null) {
+            throw s.misfit("\"current\" is null");
+        }
+        previous = s.doubles("previous", tasks);
+        beforePrevious = s.doubles("before_previous", tasks);
+        current = c;
     }
 }

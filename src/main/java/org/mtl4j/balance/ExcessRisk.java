@@ -3,7 +3,9 @@ package org.mtl4j.balance;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.mtl4j.train.Scalars;
 
 /**
@@ -19,6 +21,9 @@ import org.mtl4j.train.Scalars;
  * depend on the scale of each task's gradients. Parameters mode only: the accumulated squares must
  * live in the same space at every step, which the representation gradients (of different batch rows
  * each step) do not.
+ *
+ * <p>State ({@link #state()}): the weights w_t, the first excess risks (NaN until measured) and the
+ * accumulated squared gradients.
  */
 public final class ExcessRisk implements GradientAggregator {
     private static final double EPS = 1e-8;
@@ -59,6 +64,27 @@ public final class ExcessRisk implements GradientAggregator {
     public List<NDArray> createLearnables(NDManager manager) {
         squares.attach(manager);
         return List.of();
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("weights", w.clone());
+        s.put("first_excess", firstExcess.clone());
+        squares.save(s, "squares");
+        return s;
+    }
+
+    @Override
+    public void restoreState(BalancerState s) {
+        double[] ww = s.doubles("weights", w.length);
+        double[] first = s.doubles("first_excess", w.length);
+        if (ww == null || first == null) {
+            throw s.misfit("\"weights\" and \"first_excess\" must not be null");
+        }
+        squares.restore(s, "squares", w.length);
+        w = ww;
+        firstExcess = first;
     }
 
     @Override

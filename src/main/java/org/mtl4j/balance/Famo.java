@@ -1,6 +1,8 @@
 package org.mtl4j.balance;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * FAMO, fast adaptive multitask optimisation: Liu, Feng, Stone and Liu, "FAMO: Fast Adaptive
@@ -16,6 +18,8 @@ import java.util.Arrays;
  *
  * <p>L_t is floored at 1e-8 (the paper subtracts a known minimum loss, 0 for the losses mtl4j
  * uses). Tasks absent from a batch are left out of that step's weights and logit update.
+ *
+ * <p>State ({@link #state()}): the logits ξ, their Adam moments and Adam's step count.
  */
 public final class Famo implements LossWeighting {
     private static final double FLOOR = 1e-8;
@@ -130,6 +134,32 @@ public final class Famo implements LossWeighting {
             v[t] = BETA2 * v[t] + (1 - BETA2) * g * g;
             logits[t] -= lr * (m[t] / c1) / (Math.sqrt(v[t] / c2) + EPS);
         }
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("logits", logits.clone());
+        s.put("adam_m", m.clone());
+        s.put("adam_v", v.clone());
+        s.put("step", step);
+        return s;
+    }
+
+    @Override
+    public void restoreState(BalancerState s) {
+        int t = logits.length;
+        double[] xi = s.doubles("logits", t);
+        double[] mm = s.doubles("adam_m", t);
+        double[] vv = s.doubles("adam_v", t);
+        if (xi == null || mm == null || vv == null) {
+            throw s.misfit("\"logits\", \"adam_m\" and \"adam_v\" must not be null");
+        }
+        long k = s.getLong("step");
+        logits = xi;
+        m = mm;
+        v = vv;
+        step = k;
     }
 
     /** The current logits ξ (a copy). */

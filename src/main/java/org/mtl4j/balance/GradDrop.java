@@ -2,6 +2,7 @@ package org.mtl4j.balance;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.SplittableRandom;
 import org.mtl4j.train.Scalars;
 
 /**
@@ -18,10 +19,15 @@ import org.mtl4j.train.Scalars;
  * for batch-separated gradients, and the mask is then applied to every row. In {@link
  * GradientMode#PARAMETERS} mode P is computed per parameter. The reported weight of a task is the
  * fraction of its gradient's squared norm that was kept.
+ *
+ * <p>The uniform draws are made in the JVM from a generator that {@link #beginStep} re-creates from
+ * the run seed and the step index (not by the engine's global generator), so the draws of a step
+ * depend only on (seed, step) and the method has no state to save.
  */
 public final class GradDrop implements GradientAggregator {
     private final GradientMode mode;
     private final double leak;
+    private final StepRandom random = new StepRandom(0x47447270L);
 
     /**
      * @param leak k ∈ [0, 1] (the paper's default: 0)
@@ -45,7 +51,14 @@ public final class GradDrop implements GradientAggregator {
     }
 
     @Override
-    public void init(int taskCount, long seed) {}
+    public void init(int taskCount, long seed) {
+        random.init(seed);
+    }
+
+    @Override
+    public void beginStep(long globalStep) {
+        random.begin(globalStep);
+    }
 
     @Override
     public double[] coefficients(double[][] gram, double[] losses) {
@@ -76,7 +89,7 @@ public final class GradDrop implements GradientAggregator {
                 sum.div(abs.add(Scalars.of(abs, 1e-30)))
                         .add(Scalars.of(sum, 1))
                         .mul(Scalars.of(sum, 0.5));
-        NDArray u = s.randomUniform(0f, 1f, purity.getShape());
+        NDArray u = uniform(s, purity.getShape());
         NDArray positiveWins = purity.gt(u);
         // task t keeps its gradient where its (summed) sign is the winning one
         NDArray keep =
@@ -109,5 +122,19 @@ public final class GradDrop implements GradientAggregator {
             w[k] = totalSq[k] > 0 ? keptSq[k] / (double) totalSq[k] : 0;
         }
         return new Direction(direction, w);
+    }
+
+    /** Independent draws from U[0, 1) in single precision, one per element of {@code shape}. */
+    private NDArray uniform(NDManager s, ai.djl.ndarray.types.Shape shape) {
+        long size = shape.size();
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalStateException("graddrop: " + size + " gradient entries per task");
+        }
+        SplittableRandom r = random.get();
+        float[] u = new float[(int) size];
+        for (int i = 0; i < u.length; i++) {
+            u[i] = (r.nextInt() >>> 8) * 0x1.0p-24f; // 24 random bits: exact in a float
+        }
+        return s.create(u, shape);
     }
 }

@@ -1,6 +1,8 @@
 package org.mtl4j.balance;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * GradNorm: Chen, Badrinarayanan, Lee and Rabinovich, "GradNorm: Gradient Normalization for
@@ -17,6 +19,8 @@ import java.util.Arrays;
  * lr} on ∂L_grad/∂w_t divided by the mean gradient norm, so that the step size does not depend on
  * the model's gradient scale (the paper instead trains w with the network's optimiser); weights are
  * kept above 1e-6. L_t(0) is each task's first observed loss.
+ *
+ * <p>State ({@link #state()}): the weights w_t and the initial losses L_t(0) (NaN until seen).
  */
 public final class GradNorm implements GradientAggregator {
     private final GradientMode mode;
@@ -108,6 +112,25 @@ public final class GradNorm implements GradientAggregator {
     @Override
     public Direction combine(Gradients g) {
         return GradientAggregator.linear(g.matrix(), coefficients(g.gram(), g.losses(), g.tasks()));
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("weights", w.clone());
+        s.put("initial_loss", initialLoss.clone());
+        return s;
+    }
+
+    @Override
+    public void restoreState(BalancerState s) {
+        double[] ww = s.doubles("weights", w.length);
+        double[] l0 = s.doubles("initial_loss", w.length);
+        if (ww == null || l0 == null) {
+            throw s.misfit("\"weights\" and \"initial_loss\" must not be null");
+        }
+        w = ww;
+        initialLoss = l0;
     }
 
     /** The current task weights (a copy). */

@@ -1,6 +1,7 @@
 package org.mtl4j.balance;
 
-import java.util.SplittableRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.mtl4j.balance.solver.GradVacSolver;
 
 /**
@@ -11,12 +12,15 @@ import org.mtl4j.balance.solver.GradVacSolver;
  * conflict. Other tasks are visited in a random order drawn each step. Solved on the Gram matrix by
  * {@link GradVacSolver}; the targets persist across steps (a batch without some tasks updates only
  * the present pairs).
+ *
+ * <p>State ({@link #state()}): the T×T targets, row after row. The visiting orders of a step depend
+ * only on the run seed and the step index ({@link #beginStep} re-creates the generator).
  */
 public final class GradVac implements GradientAggregator {
     private final GradientMode mode;
     private final double beta;
     private GradVacSolver solver;
-    private SplittableRandom random;
+    private final StepRandom random = new StepRandom(0x47726156L);
 
     public GradVac(GradientMode mode, double beta) {
         if (!(beta > 0 && beta <= 1)) {
@@ -39,12 +43,61 @@ public final class GradVac implements GradientAggregator {
     @Override
     public void init(int taskCount, long seed) {
         solver = new GradVacSolver(beta, new double[taskCount][taskCount]);
-        random = new SplittableRandom(seed ^ 0x47726156L);
+        random.init(seed);
+    }
+
+    @Override
+    public void beginStep(long globalStep) {
+        random.begin(globalStep);
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        double[][] targets = solver.targets();
+        int t = targets.length;
+        double[] flat = new double[t * t];
+        for (int i = 0; i < t; i++) {
+            System.arraycopy(targets[i], 0, flat, i * t, t);
+        }
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("targets", flat); // row after row
+        return s;
+    }
+
+    @Override
+    public void restoreState(BalancerState s) {
+        int t = solver.tasks();
+        double[] flat = s.doubles("targets");
+        if (flat == null) {
+            throw s.misfit("\"targets\" is null");
+        }
+        if (flat.length != t * t) {
+            long saved = Math.round(Math.sqrt(flat.length));
+            throw s.misfit(
+                    "\"targets\" has "
+                            + flat.length
+                            + " values"
+                            + (saved * saved == flat.length ? " (" + saved + " tasks)" : "")
+                            + " where this run has "
+                            + t
+                            + " tasks, "
+                            + t * t
+                            + " targets");
+        }
+        double[][] targets = new double[t][t];
+        for (int i = 0; i < t; i++) {
+            System.arraycopy(flat, i * t, targets[i], 0, t);
+        }
+        try {
+            solver = new GradVacSolver(beta, targets);
+        } catch (IllegalArgumentException e) {
+            throw s.misfit(e.getMessage());
+        }
     }
 
     @Override
     public double[] coefficients(double[][] gram, double[] losses) {
-        return solver.step(gram, permutation(gram.length)).weights();
+        return solver.step(gram, StepRandom.permutation(random.get(), gram.length)).weights();
     }
 
     @Override
@@ -63,7 +116,7 @@ public final class GradVac implements GradientAggregator {
             }
         }
         GradVacSolver part = new GradVacSolver(beta, sub);
-        double[] c = part.step(g.gram(), permutation(n)).weights();
+        double[] c = part.step(g.gram(), StepRandom.permutation(random.get(), n)).weights();
         double[][] updated = part.targets();
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
@@ -72,19 +125,5 @@ public final class GradVac implements GradientAggregator {
         }
         solver = new GradVacSolver(beta, full);
         return GradientAggregator.linear(g.matrix(), c);
-    }
-
-    private int[] permutation(int n) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int tmp = order[i];
-            order[i] = order[j];
-            order[j] = tmp;
-        }
-        return order;
     }
 }

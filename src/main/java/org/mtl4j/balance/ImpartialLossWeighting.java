@@ -11,6 +11,9 @@ import java.util.List;
  * Σ_t (e^{s_t}·L_t − s_t). Minimising over s_t drives e^{s_t}·L_t towards 1, so every task's scaled
  * loss stays at a constant level (scale-invariance across tasks). The s_t start at 0 and are
  * trained by the same optimiser as the model; the reported weight is e^{s_t}.
+ *
+ * <p>The s_t are its only state: a learnable array, saved by the trainer, so {@link #state()} is
+ * empty.
  */
 public final class ImpartialLossWeighting implements LossWeighting {
     private NDArray scale;

@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * MoCo, multi-objective gradient correction: Fernando et al., "Mitigating Gradient Bias in
@@ -25,6 +27,8 @@ import java.util.List;
  *
  * <p>Parameters mode only: the tracked gradients must live in the same space at every step, which
  * the representation gradients (of different batch rows each step) do not.
+ *
+ * <p>State ({@link #state()}): the step count k, the weights λ and the tracked gradients y_t.
  */
 public final class MoCo implements GradientAggregator {
     private final double beta;
@@ -88,6 +92,27 @@ public final class MoCo implements GradientAggregator {
     public List<NDArray> createLearnables(NDManager manager) {
         tracked.attach(manager);
         return List.of();
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("step", step);
+        s.put("lambda", lambda.clone());
+        tracked.save(s, "tracked");
+        return s;
+    }
+
+    @Override
+    public void restoreState(BalancerState s) {
+        double[] lam = s.doubles("lambda", lambda.length);
+        if (lam == null) {
+            throw s.misfit("\"lambda\" is null");
+        }
+        long k = s.getLong("step");
+        tracked.restore(s, "tracked", lambda.length);
+        lambda = lam;
+        step = k;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.mtl4j.balance;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.mtl4j.balance.solver.NashMtlSolver;
 
 /**
@@ -12,6 +14,9 @@ import org.mtl4j.balance.solver.NashMtlSolver;
  * (reused in between), and the norm of the combined shared gradient is capped at {@code maxNorm}
  * (their default 1.0; 0 turns it off). Unlike their code, the task heads receive their plain
  * gradients (mtl4j's rule for every gradient method), not α_t times them.
+ *
+ * <p>State ({@link #state()}): the number of calls so far and the last computed weights (null
+ * before the first; one per task present at that step), which are reused in between updates.
  */
 public final class NashMtl implements GradientAggregator {
     private final GradientMode mode;
@@ -19,6 +24,7 @@ public final class NashMtl implements GradientAggregator {
     private final double maxNorm;
     private double[] last;
     private long step;
+    private int tasks;
 
     public NashMtl(GradientMode mode, int updateEvery, double maxNorm) {
         if (updateEvery < 1) {
@@ -46,8 +52,36 @@ public final class NashMtl implements GradientAggregator {
 
     @Override
     public void init(int taskCount, long seed) {
+        tasks = taskCount;
         last = null;
         step = 0;
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("last_weights", last == null ? null : last.clone());
+        s.put("step", step);
+        return s;
+    }
+
+    @Override
+    public void restoreState(BalancerState s) {
+        double[] w = s.doubles("last_weights");
+        if (w != null && (w.length < 1 || w.length > tasks)) {
+            throw s.misfit(
+                    "\"last_weights\" has "
+                            + w.length
+                            + " values where this run has "
+                            + tasks
+                            + " tasks (was the checkpoint written for another number of tasks?)");
+        }
+        long k = s.getLong("step");
+        if (k < 0) {
+            throw s.misfit("\"step\" is " + k);
+        }
+        last = w;
+        step = k;
     }
 
     @Override

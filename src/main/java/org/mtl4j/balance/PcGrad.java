@@ -1,6 +1,5 @@
 package org.mtl4j.balance;
 
-import java.util.SplittableRandom;
 import org.mtl4j.balance.solver.PcGradSolver;
 
 /**
@@ -8,10 +7,13 @@ import org.mtl4j.balance.solver.PcGradSolver;
  * task gradient is projected onto the normal plane of every other task gradient it conflicts with
  * (negative inner product), in a random order drawn each step, and the projected gradients are
  * summed. Solved on the Gram matrix by {@link PcGradSolver}.
+ *
+ * <p>The orders of a step depend only on the run seed and the step index ({@link #beginStep}
+ * re-creates the generator), so the method has no state to save.
  */
 public final class PcGrad implements GradientAggregator {
     private final GradientMode mode;
-    private SplittableRandom random;
+    private final StepRandom random = new StepRandom(0x50434772L);
 
     public PcGrad(GradientMode mode) {
         this.mode = mode;
@@ -29,7 +31,12 @@ public final class PcGrad implements GradientAggregator {
 
     @Override
     public void init(int taskCount, long seed) {
-        random = new SplittableRandom(seed ^ 0x50434772L);
+        random.init(seed);
+    }
+
+    @Override
+    public void beginStep(long globalStep) {
+        random.begin(globalStep);
     }
 
     /**
@@ -41,25 +48,13 @@ public final class PcGrad implements GradientAggregator {
         int n = gram.length;
         double[] sum = new double[n];
         for (int i = 0; i < n; i++) {
-            double[] row = PcGradSolver.projectedCoefficients(gram, permutation(n))[i];
+            double[] row =
+                    PcGradSolver.projectedCoefficients(
+                            gram, StepRandom.permutation(random.get(), n))[i];
             for (int k = 0; k < n; k++) {
                 sum[k] += row[k];
             }
         }
         return sum;
-    }
-
-    private int[] permutation(int n) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int tmp = order[i];
-            order[i] = order[j];
-            order[j] = tmp;
-        }
-        return order;
     }
 }

@@ -6,9 +6,12 @@ import java.util.SplittableRandom;
  * Random loss weighting (RLW): Lin et al., "Reasonable Effectiveness of Random Weighting: A Litmus
  * Test for Multi-Task Learning", TMLR 2022. Each step draws λ̃ ~ N(0, I_T) and uses λ = softmax(λ̃)
  * (their Eq. 3 with the standard-normal distribution), so the weights sum to 1.
+ *
+ * <p>The draws of a step depend only on the run seed and the step index ({@link #beginStep}
+ * re-creates the generator), so the method has no state to save.
  */
 public final class RandomLossWeighting implements LossWeighting {
-    private SplittableRandom random;
+    private final StepRandom random = new StepRandom(0x524c57L);
     private int tasks;
 
     @Override
@@ -19,7 +22,12 @@ public final class RandomLossWeighting implements LossWeighting {
     @Override
     public void init(int taskCount, long seed) {
         tasks = taskCount;
-        random = new SplittableRandom(seed ^ 0x524c57L);
+        random.init(seed);
+    }
+
+    @Override
+    public void beginStep(long globalStep) {
+        random.begin(globalStep);
     }
 
     @Override
@@ -43,8 +51,9 @@ public final class RandomLossWeighting implements LossWeighting {
 
     private double gaussian() {
         // Box–Muller; SplittableRandom has no nextGaussian on Java 17.
-        double u = 1.0 - random.nextDouble();
-        double v = random.nextDouble();
+        SplittableRandom r = random.get();
+        double u = 1.0 - r.nextDouble();
+        double v = r.nextDouble();
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     }
 }

@@ -2,6 +2,8 @@ package org.mtl4j.balance;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.mtl4j.train.Scalars;
 
 /**
@@ -15,6 +17,8 @@ import org.mtl4j.train.Scalars;
  * first {@code warmupEpochs} epochs, which train with equal weights (with no warm-up, r_t = 1). The
  * objective is multiplied by the number of tasks present so its scale matches equal weighting. The
  * weight reported for a task is the coefficient of ∇L_t in the update, T·softmax_t(f/μ)/L_t.
+ *
+ * <p>State ({@link #state()}): the number of epochs done and the references r_t.
  */
 public final class SmoothTchebycheff implements LossWeighting {
     private static final double FLOOR = 1e-12;
@@ -52,6 +56,28 @@ public final class SmoothTchebycheff implements LossWeighting {
         epochsDone = 0;
         reference = new double[tasks];
         Arrays.fill(reference, 1.0);
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("epochs_done", epochsDone);
+        s.put("reference", reference.clone());
+        return s;
+    }
+
+    @Override
+    public void restoreState(BalancerState s) {
+        double[] r = s.doubles("reference", tasks);
+        long e = s.getLong("epochs_done");
+        if (r == null) {
+            throw s.misfit("\"reference\" is null");
+        }
+        if (e < 0 || e > Integer.MAX_VALUE) {
+            throw s.misfit("\"epochs_done\" is " + e);
+        }
+        epochsDone = (int) e;
+        reference = r;
     }
 
     private boolean warmingUp() {

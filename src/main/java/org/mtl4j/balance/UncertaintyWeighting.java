@@ -9,6 +9,9 @@ import java.util.List;
  * Weigh Losses for Scene Geometry and Semantics", CVPR 2018, Eq. 7. With learnable s_t = log σ_t²,
  * the objective is Σ_t ( exp(−s_t)·L_t / 2 + s_t / 2 ). The s_t start at 0 and are trained by the
  * same optimiser as the model. The reported weight of task t is exp(−s_t)/2.
+ *
+ * <p>The s_t are its only state: a learnable array, saved by the trainer, so {@link #state()} is
+ * empty.
  */
 public final class UncertaintyWeighting implements LossWeighting {
     private NDArray logVariance;
