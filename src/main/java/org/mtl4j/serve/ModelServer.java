@@ -219,69 +219,10 @@ public final class ModelServer implements AutoCloseable {
             return;
         }
         try {
-            JsonNode root;
-            try {
-                root = body.length == 0 ? null : READER.readTree(body);
-            } catch (JsonProcessingException e) {
-                throw new Mtl4jException("malformed JSON: " + jsonProblem(e));
-            } catch (IOException e) {
-                throw new Mtl4jException("malformed JSON: " + e.getMessage());
-            }
-            if (root == null || root.isMissingNode()) {
-                throw new Mtl4jException(
-                        "empty body; send a JSON object of features, an array of them, or"
-                                + " {\"records\": [...], \"tasks\": [...]}");
-            }
-            boolean single;
-            List<JsonNode> records = new ArrayList<>();
-            List<String> tasks = new ArrayList<>(queryTasks(ex));
-            if (root.isArray()) {
-                single = false;
-                root.forEach(records::add);
-            } else if (root.isObject() && root.has("records")) {
-                single = false;
-                JsonNode r = root.get("records");
-                if (!r.isArray()) {
-                    throw new Mtl4jException("\"records\" must be an array of records");
-                }
-                r.forEach(records::add);
-                var it = root.fieldNames();
-                while (it.hasNext()) {
-                    String k = it.next();
-                    if (!k.equals("records") && !k.equals("tasks")) {
-                        throw new Mtl4jException(
-                                "unknown key \""
-                                        + clip(k)
-                                        + "\" next to \"records\"; only"
-                                        + " \"records\" and \"tasks\" belong there");
-                    }
-                }
-                if (root.has("tasks")) {
-                    JsonNode t = root.get("tasks");
-                    if (!t.isArray()) {
-                        throw new Mtl4jException("\"tasks\" must be an array of task names");
-                    }
-                    for (JsonNode n : t) {
-                        if (!n.isTextual()) {
-                            throw new Mtl4jException("\"tasks\" must hold task names (strings)");
-                        }
-                        tasks.add(n.asText());
-                    }
-                }
-            } else {
-                single = true;
-                records.add(root);
-            }
-            if (records.isEmpty()) {
-                throw new Mtl4jException("no records to predict");
-            }
-            if (records.size() > options.maxRecords()) {
-                throw new Mtl4jException(
-                        records.size()
-                                + " records in one request; at most "
-                                + options.maxRecords()
-                                + " (split the request)");
-            }
+            Request req = parseRequest(body, queryTasks(ex), options.maxRecords());
+            List<JsonNode> records = req.records();
+            List<String> tasks = req.tasks();
+            boolean single = req.single();
             int[] taskIdx = predictor.taskIndices(tasks);
             FeatureMatrix x = predictor.features(records);
             MicroBatcher.Outputs out;
@@ -314,6 +255,82 @@ public final class ModelServer implements AutoCloseable {
         } catch (Mtl4jException e) {
             error(ex, 400, e.getMessage());
         }
+    }
+
+    /** A parsed {@code POST /predict} body. */
+    public record Request(List<JsonNode> records, List<String> tasks, boolean single) {}
+
+    /**
+     * Parses a {@code POST /predict} body: one record, an array of records, or {@code {"records":
+     * [...], "tasks": [...]}}; {@code queryTasks} come from {@code ?tasks=}.
+     *
+     * @throws Mtl4jException with the message for the client for anything malformed
+     */
+    public static Request parseRequest(byte[] body, List<String> queryTasks, int maxRecords) {
+        JsonNode root;
+        try {
+            root = body.length == 0 ? null : READER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new Mtl4jException("malformed JSON: " + jsonProblem(e));
+        } catch (IOException e) {
+            throw new Mtl4jException("malformed JSON: " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new Mtl4jException(
+                    "empty body; send a JSON object of features, an array of them, or"
+                            + " {\"records\": [...], \"tasks\": [...]}");
+        }
+        boolean single;
+        List<JsonNode> records = new ArrayList<>();
+        List<String> tasks = new ArrayList<>(queryTasks);
+        if (root.isArray()) {
+            single = false;
+            root.forEach(records::add);
+        } else if (root.isObject() && root.has("records")) {
+            single = false;
+            JsonNode r = root.get("records");
+            if (!r.isArray()) {
+                throw new Mtl4jException("\"records\" must be an array of records");
+            }
+            r.forEach(records::add);
+            var it = root.fieldNames();
+            while (it.hasNext()) {
+                String k = it.next();
+                if (!k.equals("records") && !k.equals("tasks")) {
+                    throw new Mtl4jException(
+                            "unknown key \""
+                                    + clip(k)
+                                    + "\" next to \"records\"; only"
+                                    + " \"records\" and \"tasks\" belong there");
+                }
+            }
+            if (root.has("tasks")) {
+                JsonNode t = root.get("tasks");
+                if (!t.isArray()) {
+                    throw new Mtl4jException("\"tasks\" must be an array of task names");
+                }
+                for (JsonNode n : t) {
+                    if (!n.isTextual()) {
+                        throw new Mtl4jException("\"tasks\" must hold task names (strings)");
+                    }
+                    tasks.add(n.asText());
+                }
+            }
+        } else {
+            single = true;
+            records.add(root);
+        }
+        if (records.isEmpty()) {
+            throw new Mtl4jException("no records to predict");
+        }
+        if (records.size() > maxRecords) {
+            throw new Mtl4jException(
+                    records.size()
+                            + " records in one request; at most "
+                            + maxRecords
+                            + " (split the request)");
+        }
+        return new Request(records, tasks, single);
     }
 
     /** The body, or null when it is larger than allowed. */

@@ -337,13 +337,18 @@ class CliTest {
         try (var s = Files.list(out.resolve("checkpoints"))) {
             cps = s.sorted().toList();
         }
-        // 240 training rows / 32 = 8 steps per epoch, 4 epochs = 32 steps: checkpoints at 7..28,
-        // two kept
+        // 240 training rows / 32 = 8 steps per epoch, 4 epochs = 32 steps: checkpoints every 7
+        // steps (7, 14, 21, 28) and after every epoch (8, 16, 24, 32); the two newest are kept
         assertEquals(
-                List.of("step-00000021", "step-00000028"),
+                List.of("step-00000028", "step-00000032"),
                 cps.stream().map(p -> p.getFileName().toString()).toList());
         try (org.mtl4j.run.Predictor p = org.mtl4j.run.Predictor.load(cps.get(1))) {
             assertEquals(3, p.tasks().size());
+        }
+        for (Path cp : cps) {
+            for (String f : List.of("trainer-state.json", "optimizer.bin", "learnables.bin")) {
+                assertTrue(Files.isRegularFile(cp.resolve(f)), cp + "/" + f);
+            }
         }
     }
 

@@ -57,7 +57,10 @@ class NonFiniteStepTest {
         assertTrue(e.getMessage().contains("checkpoints/"), e.getMessage());
         try (Stream<Path> cps = Files.list(run.resolve("checkpoints"))) {
             Path cp = cps.findFirst().orElseThrow();
-            assertTrue(Files.isRegularFile(cp.resolve("parameters.bin")), cp.toString());
+            assertTrue(
+                    Files.isRegularFile(cp.resolve("model").resolve("parameters.bin")),
+                    cp.toString());
+            Checkpoint.read(cp);
         }
     }
 
