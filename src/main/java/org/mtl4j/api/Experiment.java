@@ -109,6 +109,7 @@ public final class Experiment {
                                 + "); make model.encoder.hidden / model.head.hidden smaller",
                         e);
             }
+            requireSpace(runDir, model, source);
             Trainer.Result r =
                     new Trainer(config.trainer(), balancer)
                             .fit(
@@ -200,6 +201,7 @@ public final class Experiment {
                                     values.get(i).getValue().getArray());
                 }
             }
+            requireSpace(runDir, model, source);
             System.err.println(
                     "resuming "
                             + runDir
@@ -220,6 +222,17 @@ public final class Experiment {
                                     resume);
             return finish(data, runDir, base, model, description, r);
         }
+    }
+
+    private void requireSpace(Path runDir, MultiTaskModel model, BatchSource source) {
+        var t = config.trainer();
+        org.mtl4j.run.DiskSpace.require(
+                runDir,
+                org.mtl4j.run.DiskSpace.estimate(
+                        model.parameterCount(),
+                        (long) source.stepsPerEpoch() * t.epochs(),
+                        t.logEvery(),
+                        t.diagnoseEvery()));
     }
 
     private Balancer balancer() {
