@@ -16,9 +16,9 @@ import java.util.Map;
  * <p>The paper measures ‖g_t‖ on the last shared layer; here it is measured on the gradients of the
  * chosen mode: all shared parameters ({@link GradientMode#PARAMETERS}) or the shared representation
  * ({@link GradientMode#REPRESENTATION}, cheaper). The weights take multiplicative sign steps along
- * that gradient, w_t ← w_t·exp(−lr·sign(G_t − Ḡ r_t^α)), which keep them positive and make the
- * step size independent of the model's gradient scale (the paper instead trains w with the
- * network's optimiser). L_t(0) is each task's first observed loss.
+ * that gradient, w_t ← w_t·exp(−lr·sign(G_t − Ḡ r_t^α)), which keep them positive and make the step
+ * size independent of the model's gradient scale (the paper instead trains w with the network's
+ * optimiser). L_t(0) is each task's first observed loss.
  *
  * <p>State ({@link #state()}): the weights w_t and the initial losses L_t(0) (NaN until seen).
  */

@@ -72,14 +72,18 @@ public final class CsvTable {
     }
 
     /**
-     * Reads a CSV file (or, for a {@code .parquet} file, a Parquet file: {@link ParquetTables}).
-     * Throws {@link Mtl4jException} when the file is missing or unreadable, is not UTF-8, has no
-     * data rows, has an empty or duplicate column name, has a record whose field count differs from
-     * the header's, or has an unterminated quoted field.
+     * Reads a CSV file (or, for a {@code .parquet} file, a Parquet file: {@link ParquetTables}; for
+     * an {@code .arff} file, Weka's format: {@link ArffReader}). Throws {@link Mtl4jException} when
+     * the file is missing or unreadable, is not UTF-8, has no data rows, has an empty or duplicate
+     * column name, has a record whose field count differs from the header's, or has an unterminated
+     * quoted field.
      */
     public static CsvTable read(Path file) {
         if (ParquetTables.isParquet(file)) {
             return ParquetTables.read(file);
+        }
+        if (ArffReader.isArff(file)) {
+            return ArffReader.read(file);
         }
         String name = file.toString();
         byte[] bytes;
@@ -136,6 +140,11 @@ public final class CsvTable {
             copy.add(row);
         }
         return new CsvTable(sourceName, Path.of(sourceName), columns, copy, lines);
+    }
+
+    /** A table read from {@code file} by another reader, with each row's line number there. */
+    static CsvTable ofFile(Path file, List<String> columns, List<String[]> rows, int[] lines) {
+        return new CsvTable(file.toString(), file, columns, rows, lines);
     }
 
     /** The rows at the given indices, in that order, keeping their line numbers. */
