@@ -231,11 +231,12 @@ public final class ConfigLoader {
             }
             mv.finish();
         }
-        if (numeric.isEmpty() && categorical.isEmpty()) {
+        java.util.Map<String, org.mtl4j.data.TextSpec> text = textColumns(d, numeric, categorical);
+        if (numeric.isEmpty() && categorical.isEmpty() && text.isEmpty()) {
             throw new Mtl4jException(
                     d.where()
-                            + ": list the feature columns under numeric: [...]"
-                            + " and/or categorical: [...]");
+                            + ": list the feature columns under numeric: [...],"
+                            + " categorical: [...] and/or text: [...]");
         }
         out =
                 new DataConfig.Csv(
@@ -247,8 +248,62 @@ public final class ConfigLoader {
                         numeric,
                         categorical,
                         hashBuckets,
-                        multiValued);
+                        multiValued,
+                        text);
         d.finish();
+        return out;
+    }
+
+    /**
+     * {@code data.text}: a list of text columns (default settings), or a mapping column → {@code
+     * {max_tokens, min_count, max_vocabulary, lowercase}}.
+     */
+    private static java.util.Map<String, org.mtl4j.data.TextSpec> textColumns(
+            Options d, List<String> numeric, List<String> categorical) {
+        java.util.Map<String, org.mtl4j.data.TextSpec> out = new java.util.LinkedHashMap<>();
+        if (!d.has("text")) {
+            return out;
+        }
+        org.mtl4j.data.TextSpec dflt = org.mtl4j.data.TextSpec.defaults();
+        Object v = d.values().get("text");
+        if (v instanceof List<?>) {
+            for (String col : d.getStringList("text")) {
+                out.put(col, dflt);
+            }
+        } else {
+            Options t = d.getSection("text");
+            for (String col : t.values().keySet()) {
+                Object spec = t.values().get(col);
+                if (spec == null) {
+                    out.put(col, dflt);
+                    continue;
+                }
+                Options o = t.getSection(col);
+                org.mtl4j.data.TextSpec s =
+                        guard(
+                                o,
+                                () ->
+                                        new org.mtl4j.data.TextSpec(
+                                                o.getInt("max_tokens", dflt.maxTokens()),
+                                                o.getInt("min_count", dflt.minCount()),
+                                                o.getInt("max_vocabulary", dflt.maxVocabulary()),
+                                                o.getBoolean("lowercase", dflt.lowercase())));
+                o.finish();
+                out.put(col, s);
+            }
+            t.finish();
+        }
+        for (String col : out.keySet()) {
+            if (numeric.contains(col) || categorical.contains(col)) {
+                throw new Mtl4jException(
+                        d.at("text")
+                                + ": \""
+                                + col
+                                + "\" is also listed under "
+                                + (numeric.contains(col) ? "numeric" : "categorical")
+                                + "; a column is read one way: remove it from one list");
+            }
+        }
         return out;
     }
 

@@ -98,6 +98,20 @@ public final class ConfigWriter {
             if (!c.multiValued().isEmpty()) {
                 m.put("multi_valued", new java.util.TreeMap<>(c.multiValued()));
             }
+            if (!c.text().isEmpty()) {
+                Map<String, Object> text = new LinkedHashMap<>();
+                c.text()
+                        .forEach(
+                                (col, s) -> {
+                                    Map<String, Object> o = new LinkedHashMap<>();
+                                    o.put("max_tokens", s.maxTokens());
+                                    o.put("min_count", s.minCount());
+                                    o.put("max_vocabulary", s.maxVocabulary());
+                                    o.put("lowercase", s.lowercase());
+                                    text.put(col, o);
+                                });
+                m.put("text", text);
+            }
         }
         return m;
     }

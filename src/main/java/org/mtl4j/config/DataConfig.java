@@ -32,8 +32,33 @@ public sealed interface DataConfig {
             List<String> numeric,
             List<String> categorical,
             java.util.Map<String, Integer> hashBuckets,
-            java.util.Map<String, String> multiValued)
+            java.util.Map<String, String> multiValued,
+            java.util.Map<String, org.mtl4j.data.TextSpec> text)
             implements DataConfig {
+
+        /** No text column. */
+        public Csv(
+                Path train,
+                Path validation,
+                Path test,
+                double validationFraction,
+                double testFraction,
+                List<String> numeric,
+                List<String> categorical,
+                java.util.Map<String, Integer> hashBuckets,
+                java.util.Map<String, String> multiValued) {
+            this(
+                    train,
+                    validation,
+                    test,
+                    validationFraction,
+                    testFraction,
+                    numeric,
+                    categorical,
+                    hashBuckets,
+                    multiValued,
+                    java.util.Map.of());
+        }
 
         /** No multi-valued column. */
         public Csv(
@@ -54,6 +79,7 @@ public sealed interface DataConfig {
                     numeric,
                     categorical,
                     hashBuckets,
+                    java.util.Map.of(),
                     java.util.Map.of());
         }
 
@@ -75,16 +101,33 @@ public sealed interface DataConfig {
                     numeric,
                     categorical,
                     java.util.Map.of(),
+                    java.util.Map.of(),
                     java.util.Map.of());
         }
 
         public Csv {
+            text = new java.util.LinkedHashMap<>(text == null ? java.util.Map.of() : text);
             numeric = List.copyOf(numeric);
             categorical = List.copyOf(categorical);
             hashBuckets =
                     java.util.Map.copyOf(hashBuckets == null ? java.util.Map.of() : hashBuckets);
             multiValued =
                     java.util.Map.copyOf(multiValued == null ? java.util.Map.of() : multiValued);
+            text = java.util.Collections.unmodifiableMap(text);
+        }
+
+        /** Categorical columns followed by the text columns (read as words). */
+        public List<String> categoricalWithText() {
+            List<String> all = new java.util.ArrayList<>(categorical);
+            all.addAll(text.keySet());
+            return all;
+        }
+
+        /** Multi-valued columns, text columns included (their words, space-separated). */
+        public java.util.Map<String, String> multiValuedWithText() {
+            java.util.Map<String, String> all = new java.util.LinkedHashMap<>(multiValued);
+            text.keySet().forEach(c -> all.put(c, " "));
+            return all;
         }
     }
 

@@ -100,7 +100,11 @@ public final class DataLoader {
         try {
             schema =
                     new TabularSchema(
-                            c.numeric(), c.categorical(), c.hashBuckets(), c.multiValued());
+                            c.numeric(),
+                            c.categoricalWithText(),
+                            c.hashBuckets(),
+                            c.multiValuedWithText(),
+                            c.text());
         } catch (IllegalArgumentException e) {
             throw new Mtl4jException("data: " + e.getMessage(), e);
         }

@@ -41,7 +41,8 @@ public final class Preprocessor {
             List<List<String>> vocabularies,
             Map<String, Integer> hashBuckets,
             Map<String, String> multiValued,
-            Map<String, Integer> maxValues) {
+            Map<String, Integer> maxValues,
+            Map<String, TextSpec> text) {
 
         /** Most values a multi-valued cell keeps (the first ones). */
         public static final int MAX_VALUES = 64;
@@ -54,7 +55,38 @@ public final class Preprocessor {
                 List<String> categorical,
                 List<List<String>> vocabularies,
                 Map<String, Integer> hashBuckets) {
-            this(numeric, means, stds, categorical, vocabularies, hashBuckets, Map.of(), Map.of());
+            this(
+                    numeric,
+                    means,
+                    stds,
+                    categorical,
+                    vocabularies,
+                    hashBuckets,
+                    Map.of(),
+                    Map.of(),
+                    Map.of());
+        }
+
+        /** No text column. */
+        public State(
+                List<String> numeric,
+                double[] means,
+                double[] stds,
+                List<String> categorical,
+                List<List<String>> vocabularies,
+                Map<String, Integer> hashBuckets,
+                Map<String, String> multiValued,
+                Map<String, Integer> maxValues) {
+            this(
+                    numeric,
+                    means,
+                    stds,
+                    categorical,
+                    vocabularies,
+                    hashBuckets,
+                    multiValued,
+                    maxValues,
+                    Map.of());
         }
 
         /** No hashed column. */
@@ -64,7 +96,16 @@ public final class Preprocessor {
                 double[] stds,
                 List<String> categorical,
                 List<List<String>> vocabularies) {
-            this(numeric, means, stds, categorical, vocabularies, Map.of(), Map.of(), Map.of());
+            this(
+                    numeric,
+                    means,
+                    stds,
+                    categorical,
+                    vocabularies,
+                    Map.of(),
+                    Map.of(),
+                    Map.of(),
+                    Map.of());
         }
 
         public State {
@@ -77,9 +118,13 @@ public final class Preprocessor {
             maxValues =
                     java.util.Collections.unmodifiableSortedMap(
                             new java.util.TreeMap<>(maxValues == null ? Map.of() : maxValues));
+            text =
+                    java.util.Collections.unmodifiableSortedMap(
+                            new java.util.TreeMap<>(text == null ? Map.of() : text));
             for (String col : multiValued.keySet()) {
                 Integer l = maxValues.get(col);
-                if (l == null || l < 1 || l > MAX_VALUES) {
+                int cap = text.containsKey(col) ? TextSpec.MAX_TOKENS : MAX_VALUES;
+                if (l == null || l < 1 || l > cap) {
                     throw new IllegalArgumentException(
                             "multi-valued column \"" + col + "\": bad value count " + l);
                 }
@@ -117,7 +162,7 @@ public final class Preprocessor {
                                 + " vocabularies");
             }
             // names: non-empty, distinct, at least one; hashed columns valid
-            new TabularSchema(numeric, categorical, hashBuckets, multiValued);
+            new TabularSchema(numeric, categorical, hashBuckets, multiValued, text);
         }
     }
 
@@ -165,11 +210,16 @@ public final class Preprocessor {
         Map<String, Integer> maxValues = new HashMap<>();
         for (String column : schema.categorical()) {
             String sep = schema.multiValued().get(column);
+            TextSpec text = schema.text().get(column);
             vocabularies.add(
                     schema.hashBuckets().containsKey(column)
                             ? List.of()
-                            : fitVocabulary(trains, column, sep));
-            if (sep != null) {
+                            : text != null
+                                    ? fitTextVocabulary(trains, column, text)
+                                    : fitVocabulary(trains, column, sep));
+            if (text != null) {
+                maxValues.put(column, maxWordCount(trains, column, text));
+            } else if (sep != null) {
                 maxValues.put(column, maxValueCount(trains, column, sep));
             }
         }
@@ -182,7 +232,8 @@ public final class Preprocessor {
                         vocabularies,
                         schema.hashBuckets(),
                         schema.multiValued(),
-                        maxValues));
+                        maxValues,
+                        schema.text()));
     }
 
     /** Rebuilds a fitted preprocessor from {@link #state()}. */
@@ -276,7 +327,11 @@ public final class Preprocessor {
                                     : m.getOrDefault(table.cell(r, c), 0);
                     continue;
                 }
-                List<String> tokens = tokens(table.cell(r, c), sep);
+                TextSpec text = state.text().get(col);
+                List<String> tokens =
+                        text != null
+                                ? text.tokens(table.cell(r, c))
+                                : tokens(table.cell(r, c), sep);
                 int pad = sizes[j] - 1;
                 for (int k = 0; k < slots[j]; k++) {
                     categorical[r * cw + offset + k] =
@@ -351,6 +406,45 @@ public final class Preprocessor {
             }
         }
         return Math.min(max, State.MAX_VALUES);
+    }
+
+    /** Words of a text column seen at least minCount times, the maxVocabulary most frequent. */
+    private static List<String> fitTextVocabulary(List<CsvTable> ts, String column, TextSpec spec) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (CsvTable t : ts) {
+            int c = t.requireColumn(column, "text feature");
+            for (int r = 0; r < t.rows(); r++) {
+                for (String w : spec.tokens(t.cell(r, c))) {
+                    counts.merge(w, 1, Integer::sum);
+                }
+            }
+        }
+        List<String> vocab = new ArrayList<>();
+        counts.forEach(
+                (w, n) -> {
+                    if (n >= spec.minCount()) {
+                        vocab.add(w);
+                    }
+                });
+        vocab.sort(
+                (a, b) -> {
+                    int byCount = Integer.compare(counts.get(b), counts.get(a));
+                    return byCount != 0 ? byCount : a.compareTo(b);
+                });
+        return vocab.size() > spec.maxVocabulary()
+                ? List.copyOf(vocab.subList(0, spec.maxVocabulary()))
+                : vocab;
+    }
+
+    private static int maxWordCount(List<CsvTable> ts, String column, TextSpec spec) {
+        int max = 1;
+        for (CsvTable t : ts) {
+            int c = t.requireColumn(column, "text feature");
+            for (int r = 0; r < t.rows(); r++) {
+                max = Math.max(max, spec.tokens(t.cell(r, c)).size());
+            }
+        }
+        return max;
     }
 
     private static List<String> fitVocabulary(List<CsvTable> ts, String column, String sep) {

@@ -19,25 +19,43 @@ public record TabularSchema(
         List<String> numeric,
         List<String> categorical,
         Map<String, Integer> hashBuckets,
-        Map<String, String> multiValued) {
+        Map<String, String> multiValued,
+        Map<String, TextSpec> text) {
 
     /** Hash buckets allowed per column. */
     public static final int MAX_BUCKETS = 1 << 24;
 
     /** No hashed column. */
     public TabularSchema(List<String> numeric, List<String> categorical) {
-        this(numeric, categorical, Map.of(), Map.of());
+        this(numeric, categorical, Map.of(), Map.of(), Map.of());
+    }
+
+    /** No text column. */
+    public TabularSchema(
+            List<String> numeric,
+            List<String> categorical,
+            Map<String, Integer> hashBuckets,
+            Map<String, String> multiValued) {
+        this(numeric, categorical, hashBuckets, multiValued, Map.of());
     }
 
     /** No multi-valued column. */
     public TabularSchema(
             List<String> numeric, List<String> categorical, Map<String, Integer> hashBuckets) {
-        this(numeric, categorical, hashBuckets, Map.of());
+        this(numeric, categorical, hashBuckets, Map.of(), Map.of());
     }
 
     public TabularSchema {
         hashBuckets = Map.copyOf(hashBuckets == null ? Map.of() : hashBuckets);
         multiValued = Map.copyOf(multiValued == null ? Map.of() : multiValued);
+        text = Map.copyOf(text == null ? Map.of() : text);
+        for (String col : text.keySet()) {
+            // a text column is read as a multi-valued categorical column of its words
+            if (!categorical.contains(col) || !multiValued.containsKey(col)) {
+                throw new IllegalArgumentException(
+                        "text column \"" + col + "\" must be categorical and multi-valued");
+            }
+        }
         Objects.requireNonNull(numeric, "numeric feature columns");
         Objects.requireNonNull(categorical, "categorical feature columns");
         numeric = List.copyOf(numeric);

@@ -1,0 +1,153 @@
+package org.mtl4j.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mtl4j.Mtl4jException;
+import org.mtl4j.api.Experiment;
+import org.mtl4j.api.RunResult;
+import org.mtl4j.config.ConfigLoader;
+import org.mtl4j.config.ConfigWriter;
+import org.mtl4j.train.Listeners;
+
+/** Text columns: words, the learned vocabulary, config, and a model that learns from words. */
+class TextFeaturesTest {
+    @TempDir Path tmp;
+
+    @Test
+    void wordsAreNormalisedLowerCasedAndCut() {
+        TextSpec s = new TextSpec(6, 1, 100, true);
+        assertEquals(
+                List.of("héllo", "world", "3", "5", "fine", "don"),
+                s.tokens("Héllo, WORLD! 3.5% \uFB01ne -- don't stop"));
+        assertEquals(List.of("Hello"), new TextSpec(5, 1, 100, false).tokens("  Hello  "));
+        assertEquals(List.of(), s.tokens(""));
+        assertThrows(IllegalArgumentException.class, () -> new TextSpec(0, 1, 1, true));
+        assertThrows(IllegalArgumentException.class, () -> new TextSpec(2000, 1, 1, true));
+    }
+
+    @Test
+    void vocabularyKeepsFrequentWordsAndIdsPadTheRest() {
+        CsvTable train =
+                CsvTable.of(
+                        "t",
+                        List.of("doc"),
+                        List.of(
+                                new String[] {"the cat sat"},
+                                new String[] {"the dog sat down"},
+                                new String[] {"the end"}));
+        TextSpec spec = new TextSpec(3, 2, 10, true);
+        Preprocessor p =
+                Preprocessor.fit(
+                        new TabularSchema(
+                                List.of(),
+                                List.of("doc"),
+                                Map.of(),
+                                Map.of("doc", " "),
+                                Map.of("doc", spec)),
+                        train);
+        // words seen twice: the (3), sat (2); most frequent first
+        assertEquals(List.of("the", "sat"), p.state().vocabularies().get(0));
+        assertEquals(3, p.slots()[0], "slots = most words in a training cell, at most max_tokens");
+        int pad = p.vocabularySizes()[0] - 1;
+        FeatureMatrix x =
+                p.transform(
+                        CsvTable.of(
+                                "q",
+                                List.of("doc"),
+                                List.<String[]>of(
+                                        new String[] {"SAT the zebra"}, new String[] {""})));
+        assertEquals(
+                List.of(2, 1, 0, pad, pad, pad),
+                java.util.Arrays.stream(x.categorical()).boxed().toList());
+        // saved and read back with the model
+        Preprocessor q = Preprocessor.fromState(p.state());
+        assertEquals(spec, q.state().text().get("doc"));
+    }
+
+    @Test
+    void configReadsTextColumnsAndRefusesDoubleListing() throws Exception {
+        Path csv = tmp.resolve("d.csv");
+        Files.writeString(csv, "doc,y\nhello world,1\nbye now,0\n");
+        String base =
+                "name: t\ndata:\n  train: d.csv\n%s\ntasks: [{name: y, type: binary, label: y}]\n";
+        Path list = tmp.resolve("list.yaml");
+        Files.writeString(list, String.format(base, "  text: [doc]"));
+        var c = ConfigLoader.load(list);
+        Path again = tmp.resolve("again.yaml");
+        Files.writeString(again, ConfigWriter.toYaml(c));
+        assertEquals(
+                ConfigWriter.toYaml(c),
+                ConfigWriter.toYaml(ConfigLoader.load(again)),
+                "round trip");
+        Path map = tmp.resolve("map.yaml");
+        Files.writeString(
+                map, String.format(base, "  text:\n    doc: {max_tokens: 50, lowercase: false}"));
+        var d = (org.mtl4j.config.DataConfig.Csv) ConfigLoader.load(map).data();
+        assertEquals(new TextSpec(50, 2, 20_000, false), d.text().get("doc"));
+        Path both = tmp.resolve("both.yaml");
+        Files.writeString(both, String.format(base, "  categorical: [doc]\n  text: [doc]"));
+        Mtl4jException e = assertThrows(Mtl4jException.class, () -> ConfigLoader.load(both));
+        assertTrue(
+                e.getMessage().contains("\"doc\" is also listed under categorical"),
+                e.getMessage());
+        Path bad = tmp.resolve("bad.yaml");
+        Files.writeString(bad, String.format(base, "  text:\n    doc: {max_tokens: 0}"));
+        Mtl4jException e2 = assertThrows(Mtl4jException.class, () -> ConfigLoader.load(bad));
+        assertTrue(e2.getMessage().contains("max_tokens"), e2.getMessage());
+    }
+
+    @Test
+    void aModelLearnsWhichWordsMatter() throws Exception {
+        Random r = new Random(3);
+        String[] filler = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"};
+        List<String> lines = new ArrayList<>(List.of("doc,good,bad"));
+        for (int i = 0; i < 600; i++) {
+            StringBuilder b = new StringBuilder();
+            boolean good = r.nextBoolean();
+            boolean bad = r.nextBoolean();
+            for (int k = 0; k < 8; k++) {
+                b.append(filler[r.nextInt(filler.length)]).append(' ');
+            }
+            if (good) {
+                b.append("Excellent ");
+            }
+            if (bad) {
+                b.append("awful");
+            }
+            lines.add("\"" + b.toString().strip() + "\"," + (good ? 1 : 0) + "," + (bad ? 1 : 0));
+        }
+        Path csv = tmp.resolve("words.csv");
+        Files.write(csv, lines);
+        Path cfg = tmp.resolve("words.yaml");
+        Files.writeString(
+                cfg,
+                String.join(
+                        "\n",
+                        "name: words",
+                        "seed: 2",
+                        "threads: 1",
+                        "data: {train: words.csv, validation_fraction: 0.2, test_fraction: 0.2,"
+                                + " text: [doc]}",
+                        "tasks:",
+                        "  - {name: good, type: binary, label: good}",
+                        "  - {name: bad, type: binary, label: bad}",
+                        "model: {embedding_dim: 8, encoder: {hidden: [16]}}",
+                        "trainer: {epochs: 15, batch_size: 32, lr: 0.01}",
+                        ""));
+        RunResult res = Experiment.fromYaml(cfg).train(tmp.resolve("run"), Listeners.none());
+        for (String t : List.of("good", "bad")) {
+            double auc = res.metrics().get(t).get("auc");
+            assertTrue(auc > 0.95, t + " auc " + auc);
+        }
+    }
+}
