@@ -146,7 +146,10 @@ public final class Experiment {
         Path from = null;
         for (Path cp : cps) {
             try {
-                ModelFiles.describe(cp.resolve("model"));
+                Engines.ensureStarted(config.threads());
+                try (NDManager scratch = NDManager.newBaseManager()) {
+                    ModelFiles.load(cp.resolve("model"), scratch); // every file must decode
+                }
                 resume = Checkpoint.read(cp);
                 from = cp;
                 break;

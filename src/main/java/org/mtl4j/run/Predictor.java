@@ -85,6 +85,7 @@ public final class Predictor implements AutoCloseable {
             in =
                     pre == null
                             ? new RecordInput(description.numericNames(), List.of(), Map.of())
+                                    .withoutNulls()
                             : new RecordInput(
                                     pre.state().numeric(),
                                     pre.state().categorical(),
@@ -96,7 +97,23 @@ public final class Predictor implements AutoCloseable {
 
     /** Model features of JSON records (see {@link RecordInput} for what each must hold). */
     public FeatureMatrix features(List<JsonNode> records) {
-        return features(recordInput().table(records));
+        RecordInput in = recordInput();
+        FeatureMatrix x = features(in.table(records));
+        // a value far outside the training range can still overflow once standardised
+        int w = x.numericWidth();
+        float[] v = x.numeric();
+        List<String> names = new java.util.ArrayList<>(in.features().keySet());
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new Mtl4jException(
+                        (records.size() > 1 ? "record " + (i / w + 1) : "record")
+                                + ", feature \""
+                                + names.get(i % w)
+                                + "\": the value is too far from the training values for this"
+                                + " model (not finite once standardised)");
+            }
+        }
+        return x;
     }
 
     /**

@@ -27,6 +27,16 @@ public final class RecordInput {
 
     private final Map<String, Kind> features = new LinkedHashMap<>();
     private final Map<String, String> separators;
+    private boolean nullAllowed = true;
+
+    /**
+     * Refuses {@code null} values: for a model without saved preprocessing (e.g. trained on
+     * synthetic data), which has no training mean to fill them with.
+     */
+    public RecordInput withoutNulls() {
+        nullAllowed = false;
+        return this;
+    }
 
     public RecordInput(
             List<String> numeric, List<String> categorical, Map<String, String> multiValued) {
@@ -99,6 +109,12 @@ public final class RecordInput {
     private String cell(JsonNode v, String name, Kind kind, String where) {
         String at = where + ", feature \"" + name + "\"";
         if (v.isNull()) {
+            if (!nullAllowed) {
+                throw new Mtl4jException(
+                        at
+                                + ": null is not accepted by this model (it has no saved"
+                                + " preprocessing to fill a missing value); send a number");
+            }
             return "";
         }
         switch (kind) {
@@ -108,7 +124,7 @@ public final class RecordInput {
                             at + ": expected a number (or null), got " + describe(v));
                 }
                 double d = v.asDouble();
-                if (!Double.isFinite(d)) {
+                if (!Double.isFinite(d) || Math.abs(d) > Float.MAX_VALUE) {
                     throw new Mtl4jException(
                             at + ": the number is too large to represent (" + v.asText() + ")");
                 }

@@ -155,8 +155,10 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
             return List.of();
         }
         try (var s = Files.list(d)) {
-            return s.filter(p -> p.getFileName().toString().matches("step-\\d{8}"))
-                    .sorted()
+            return s.filter(p -> p.getFileName().toString().matches("step-\\d{8,}"))
+                    .sorted(
+                            java.util.Comparator.comparingLong(
+                                    p -> Long.parseLong(p.getFileName().toString().substring(5))))
                     .toList();
         } catch (IOException e) {
             throw new Mtl4jException("cannot list " + d + ": " + e.getMessage(), e);
@@ -171,7 +173,7 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
         try (var s = Files.list(d)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                if (!n.matches("step-\\d{8}") || Long.parseLong(n.substring(5)) > step) {
+                if (!n.matches("step-\\d{8,}") || Long.parseLong(n.substring(5)) > step) {
                     AtomicFiles.deleteRecursively(p); // staging leftovers, or newer than resumed
                 }
             }

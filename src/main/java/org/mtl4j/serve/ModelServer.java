@@ -96,6 +96,7 @@ public final class ModelServer implements AutoCloseable {
     private final MicroBatcher batcher;
     private final Map<String, Object> modelInfo;
     private final Undertow server;
+    private final io.undertow.server.handlers.GracefulShutdownHandler graceful;
     private final long started = System.nanoTime();
     private final AtomicLong predictRequests = new AtomicLong();
     private final AtomicLong clientErrors = new AtomicLong();
@@ -112,19 +113,28 @@ public final class ModelServer implements AutoCloseable {
                         options.batchWindowMicros(),
                         Math.max(64, options.threads() * 4));
         this.modelInfo = describe(runDir);
+        io.undertow.server.HttpHandler dispatch =
+                exchange -> {
+                    if (exchange.isInIoThread()) {
+                        exchange.dispatch(this::handle);
+                    } else {
+                        handle(exchange);
+                    }
+                };
+        // answers "Expect: 100-continue" at once; lets requests in flight finish on close()
+        this.graceful =
+                io.undertow.Handlers.gracefulShutdown(
+                        io.undertow.Handlers.httpContinueRead(dispatch));
         this.server =
                 Undertow.builder()
                         .addHttpListener(options.port(), options.host())
                         .setIoThreads(Math.max(1, Math.min(4, options.threads() / 4)))
                         .setWorkerThreads(options.threads())
-                        .setHandler(
-                                exchange -> {
-                                    if (exchange.isInIoThread()) {
-                                        exchange.dispatch(this::handle);
-                                    } else {
-                                        handle(exchange);
-                                    }
-                                })
+                        // above our own limit, so that ours answers first with a 413
+                        .setServerOption(
+                                io.undertow.UndertowOptions.MAX_ENTITY_SIZE,
+                                (long) options.maxBodyBytes() + 1024)
+                        .setHandler(graceful)
                         .build();
         try {
             server.start();
@@ -204,6 +214,8 @@ public final class ModelServer implements AutoCloseable {
         byte[] body;
         try {
             body = readBody(ex);
+        } catch (io.undertow.server.RequestTooBigException e) {
+            body = null;
         } catch (IOException e) {
             error(ex, 400, "cannot read the request body: " + e.getMessage());
             return;
@@ -484,8 +496,18 @@ public final class ModelServer implements AutoCloseable {
         return s.length() > 80 ? s.substring(0, 77) + "..." : s;
     }
 
+    /**
+     * Stops taking requests, lets those in flight finish (up to 30 s), then stops the server and
+     * the batcher.
+     */
     @Override
     public void close() {
+        graceful.shutdown();
+        try {
+            graceful.awaitShutdown(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         server.stop();
         batcher.close();
     }

@@ -105,7 +105,13 @@ public final class Checkpoint {
                     Files.exists(dir.resolve("best.bin"))
                             ? Files.readAllBytes(dir.resolve("best.bin"))
                             : null;
-            return new Resume(s, opt, learn, best);
+            if (best == null && s.path("epochs_done").asInt() > 0) {
+                throw new Mtl4jException(
+                        dir + ": best.bin is missing although an epoch has finished");
+            }
+            Resume r = new Resume(s, opt, learn, best);
+            r.verify(dir);
+            return r;
         } catch (IOException e) {
             throw new Mtl4jException(
                     dir
@@ -134,6 +140,26 @@ public final class Checkpoint {
 
         public long globalStep() {
             return state.path("global_step").asLong();
+        }
+
+        /** Decodes every array file once, so a damaged one is found before anything changes. */
+        void verify(Path dir) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                check(m, dir.resolve("optimizer.bin"), optimizer);
+                check(m, dir.resolve("learnables.bin"), learnables);
+                if (best != null) {
+                    check(m, dir.resolve("best.bin"), best);
+                }
+            }
+        }
+
+        private static void check(NDManager m, Path file, byte[] bytes) {
+            try {
+                decode(m, bytes);
+            } catch (RuntimeException e) {
+                throw new Mtl4jException(
+                        file + ": damaged (" + e.getClass().getSimpleName() + ")", e);
+            }
         }
 
         /** A value the recorder stored with the checkpoint (e.g. its metrics.jsonl length). */

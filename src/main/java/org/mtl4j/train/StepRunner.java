@@ -396,9 +396,10 @@ final class StepRunner {
             }
         }
         NDArray g = NDArrays.stack(rows);
-        double[][] gram = toDouble(g.matMul(g.transpose()), idx.size());
+        float[] rowMax = g.abs().max(new int[] {1}).toFloatArray();
+        double[][] gram = gramOf(g);
         for (int k = 0; k < idx.size(); k++) {
-            if (!Double.isFinite(gram[k][k])) {
+            if (!Double.isFinite(rowMax[k])) {
                 throw new NonFiniteStep(
                         "task \""
                                 + tasks.get(idx.get(k)).name()
@@ -497,8 +498,7 @@ final class StepRunner {
             return;
         }
         NDArray g = NDArrays.stack(rows);
-        double[][] gram = toDouble(g.matMul(g.transpose()), rows.size());
-        diagnosed = new Diagnosed(taskIndex, gram, System.nanoTime() - t0);
+        diagnosed = new Diagnosed(taskIndex, gramOf(g), System.nanoTime() - t0);
     }
 
     private void zeroTaskAndBalancerGrads() {
@@ -527,7 +527,7 @@ final class StepRunner {
         java.util.Set<NDArray> bad = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         for (int i = 0; i < active.size(); i++) {
             NDArray g = grads.get(i);
-            if (!Double.isFinite(g.square().sum().getFloat())) {
+            if (!Double.isFinite(g.abs().max().getFloat())) {
                 bad.add(active.get(i).array());
             }
         }
@@ -575,8 +575,14 @@ final class StepRunner {
         return flat;
     }
 
+    /** The Gram matrix of the rows of {@code g}, accumulated in double precision. */
+    private static double[][] gramOf(NDArray g) {
+        NDArray d = g.toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
+        return toDouble(d.matMul(d.transpose()), (int) g.getShape().get(0));
+    }
+
     private static double[][] toDouble(NDArray gram, int n) {
-        float[] f = gram.toFloatArray();
+        double[] f = gram.toDoubleArray();
         double[][] k = new double[n][n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
@@ -636,17 +642,23 @@ final class StepRunner {
                 g = g.add(extra);
             }
             grads.add(g);
-            NDArray sq = g.square().sum();
-            total = total == null ? sq : total.add(sq);
+            // the largest magnitude: NaN or infinite exactly when some entry is (a squared norm
+            // in float32 would also overflow for large finite gradients)
+            NDArray m = g.abs().max();
+            total = total == null ? m : total.maximum(m);
         }
-        // one read for the whole gradient: its squared norm, for clipping and the finiteness check
-        double sq = total == null ? 0 : total.getFloat();
-        if (!Double.isFinite(sq)) {
+        double maxAbs = total == null ? 0 : total.getFloat(); // one read for the whole gradient
+        if (!Double.isFinite(maxAbs)) {
             throw new NonFiniteStep(nonFiniteGradient(active, grads, globalStep, lr));
         }
         double scale = 1;
         if (clipNorm > 0) {
-            double norm = Math.sqrt(sq);
+            NDArray sum = null;
+            for (NDArray g : grads) {
+                NDArray sq = g.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).square().sum();
+                sum = sum == null ? sq : sum.add(sq);
+            }
+            double norm = sum == null ? 0 : Math.sqrt(sum.getDouble());
             if (norm > clipNorm) {
                 scale = clipNorm / (norm + 1e-12);
             }

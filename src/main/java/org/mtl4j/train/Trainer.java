@@ -121,8 +121,9 @@ public final class Trainer {
                         throw new Mtl4jException(
                                 e.getMessage()
                                         + ". Training stopped; the parameters before this step are"
-                                        + " saved in the run directory's checkpoints/ (or set"
-                                        + " trainer.on_non_finite: skip to skip such steps)",
+                                        + " saved in the run directory's checkpoints/ (to skip"
+                                        + " such steps instead, set trainer.on_non_finite: skip"
+                                        + " in the config and train again)",
                                 e);
                     }
                     st.global++;

@@ -82,6 +82,37 @@ class NonFiniteStepTest {
         assertTrue(Double.isFinite(acc) && acc > 0.5, "trained despite the skips: " + acc);
     }
 
+    /**
+     * Labels of 3e18: the loss (about 1e37) and every gradient entry are finite, but the squared
+     * gradient norm overflows single precision; that is not a non-finite step, and clipping (in
+     * double precision) still works.
+     */
+    @Test
+    void largeButFiniteGradientsAreNotTakenForNonFinite() throws Exception {
+        Path csv = TestData.customersCsv(tmp, 200, 11);
+        List<String> lines = new ArrayList<>(Files.readAllLines(csv));
+        for (int i = 1; i < lines.size(); i++) {
+            String[] cells = lines.get(i).split(",", -1);
+            if (!cells[6].isEmpty()) {
+                cells[6] = "3e18";
+            }
+            lines.set(i, String.join(",", cells));
+        }
+        Files.write(csv, lines);
+        Path cfg = TestData.customersConfig(tmp, csv, "ew", 1);
+        Files.writeString(
+                cfg,
+                Files.readString(cfg)
+                        .replace("  log_every: 5", "  log_every: 5\n  clip_norm: 1.0"));
+        RunResult r = Experiment.fromYaml(cfg).train(tmp.resolve("large"), Listeners.none());
+        assertEquals(
+                0,
+                Json.read(tmp.resolve("large").resolve("summary.json"))
+                        .get("skipped_steps")
+                        .asInt());
+        assertTrue(r.steps() > 0);
+    }
+
     @Test
     void unknownPolicyIsRefusedNamingTheKey() throws Exception {
         Path cfg = poisonedConfig("ignore");
