@@ -102,109 +102,88 @@ public record TrainerSpec(
     }
 
     public TrainerSpec withEpochs(int e) {
-        return new TrainerSpec(
-                e,
-                batchSize,
-                optimizer,
-                schedule,
-                clipNorm,
-                selectMetric,
-                patience,
-                checkpointEvery,
-                logEvery,
-                sampler,
-                evalBatchSize,
-                diagnoseEvery,
-                onNonFinite);
+        return copy(b -> b.epochs = e);
     }
 
     /** The same settings with another best-epoch selection quantity. */
     public TrainerSpec withSelect(String select) {
-        return new TrainerSpec(
-                epochs,
-                batchSize,
-                optimizer,
-                schedule,
-                clipNorm,
-                select,
-                patience,
-                checkpointEvery,
-                logEvery,
-                sampler,
-                evalBatchSize,
-                diagnoseEvery,
-                onNonFinite);
+        return copy(b -> b.selectMetric = select);
     }
 
     /** The same settings with another optimiser. */
     public TrainerSpec withOptimizer(OptimizerSpec o) {
-        return new TrainerSpec(
-                epochs,
-                batchSize,
-                o,
-                schedule,
-                clipNorm,
-                selectMetric,
-                patience,
-                checkpointEvery,
-                logEvery,
-                sampler,
-                evalBatchSize,
-                diagnoseEvery,
-                onNonFinite);
+        return copy(b -> b.optimizer = o);
     }
 
     /** The same settings with another diagnostics period (0 = off). */
     public TrainerSpec withDiagnoseEvery(int every) {
-        return new TrainerSpec(
-                epochs,
-                batchSize,
-                optimizer,
-                schedule,
-                clipNorm,
-                selectMetric,
-                patience,
-                checkpointEvery,
-                logEvery,
-                sampler,
-                evalBatchSize,
-                every,
-                onNonFinite);
+        return copy(b -> b.diagnoseEvery = every);
     }
 
     /** The same settings with another non-finite step policy. */
     public TrainerSpec withOnNonFinite(NonFinite policy) {
-        return new TrainerSpec(
-                epochs,
-                batchSize,
-                optimizer,
-                schedule,
-                clipNorm,
-                selectMetric,
-                patience,
-                checkpointEvery,
-                logEvery,
-                sampler,
-                evalBatchSize,
-                diagnoseEvery,
-                policy);
+        return copy(b -> b.onNonFinite = policy);
     }
 
     /** The same settings with another batch size. */
     public TrainerSpec withBatchSize(int b) {
-        return new TrainerSpec(
-                epochs,
-                b,
-                optimizer,
-                schedule,
-                clipNorm,
-                selectMetric,
-                patience,
-                checkpointEvery,
-                logEvery,
-                sampler,
-                evalBatchSize,
-                diagnoseEvery,
-                onNonFinite);
+        return copy(x -> x.batchSize = b);
+    }
+
+    /** A copy with the fields {@code change} sets (validated like any other). */
+    private TrainerSpec copy(java.util.function.Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
+        return f.build();
+    }
+
+    /** The mutable fields of a spec, for {@link #copy}. */
+    private static final class Fields {
+        int epochs;
+        int batchSize;
+        OptimizerSpec optimizer;
+        ScheduleSpec schedule;
+        double clipNorm;
+        String selectMetric;
+        int patience;
+        int checkpointEvery;
+        int logEvery;
+        SamplerSpec sampler;
+        int evalBatchSize;
+        int diagnoseEvery;
+        NonFinite onNonFinite;
+
+        Fields(TrainerSpec s) {
+            epochs = s.epochs;
+            batchSize = s.batchSize;
+            optimizer = s.optimizer;
+            schedule = s.schedule;
+            clipNorm = s.clipNorm;
+            selectMetric = s.selectMetric;
+            patience = s.patience;
+            checkpointEvery = s.checkpointEvery;
+            logEvery = s.logEvery;
+            sampler = s.sampler;
+            evalBatchSize = s.evalBatchSize;
+            diagnoseEvery = s.diagnoseEvery;
+            onNonFinite = s.onNonFinite;
+        }
+
+        TrainerSpec build() {
+            return new TrainerSpec(
+                    epochs,
+                    batchSize,
+                    optimizer,
+                    schedule,
+                    clipNorm,
+                    selectMetric,
+                    patience,
+                    checkpointEvery,
+                    logEvery,
+                    sampler,
+                    evalBatchSize,
+                    diagnoseEvery,
+                    onNonFinite);
+        }
     }
 }
