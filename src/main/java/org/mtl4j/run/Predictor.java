@@ -171,6 +171,28 @@ public final class Predictor implements AutoCloseable {
      *     or null for a missing value)
      * @param tasks task names, or empty for all
      */
+    /**
+     * Checks that every output of the rows is finite; a record whose values lie far outside the
+     * training range can overflow the network even when each feature is finite.
+     *
+     * @throws Mtl4jException naming the record and the task
+     */
+    public void checkOutputs(float[][] raw, int rows) {
+        for (int t = 0; t < raw.length; t++) {
+            int w = raw[t].length / Math.max(rows, 1);
+            for (int i = 0; i < raw[t].length; i++) {
+                if (!Float.isFinite(raw[t][i])) {
+                    throw new Mtl4jException(
+                            (rows > 1 ? "record " + (i / w + 1) : "record")
+                                    + ": the model's output for task \""
+                                    + model.tasks().get(t).name()
+                                    + "\" is not finite; the values are too far from the training"
+                                    + " values for this model");
+                }
+            }
+        }
+    }
+
     public List<Map<String, Object>> predict(
             List<? extends Map<String, ?>> records, List<String> tasks) {
         int[] idx = taskIndices(tasks);
@@ -180,6 +202,7 @@ public final class Predictor implements AutoCloseable {
         }
         FeatureMatrix x = features(nodes);
         float[][] raw = predictRaw(x);
+        checkOutputs(raw, x.rows());
         return format(raw, x.rows(), 0, x.rows(), idx);
     }
 

@@ -255,6 +255,7 @@ public final class ModelServer implements AutoCloseable {
                 error(ex, 503, "interrupted");
                 return;
             }
+            predictor.checkOutputs(out.raw(), out.rows());
             List<Map<String, Object>> preds =
                     predictor.format(out.raw(), out.rows(), 0, out.rows(), taskIdx);
             Map<String, Object> resp = new LinkedHashMap<>();

@@ -277,6 +277,16 @@ class ServeTest {
                                         400,
                                         "too large to represent"),
                                 Bad.post(
+                                        "number beyond float range",
+                                        "{\"a\": 1e300, \"b\": 0, \"c\": 0, \"color\": \"red\"}",
+                                        400,
+                                        "too large to represent"),
+                                Bad.post(
+                                        "number that overflows the network",
+                                        "{\"a\": 3e38, \"b\": 0, \"c\": 0, \"color\": \"red\"}",
+                                        400,
+                                        "is not finite; the values are too far from the training"),
+                                Bad.post(
                                         "second record bad",
                                         "["
                                                 + ok
