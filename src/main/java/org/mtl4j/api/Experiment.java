@@ -254,7 +254,16 @@ public final class Experiment {
                 config.model().architecture(),
                 data.preprocessor() == null
                         ? java.util.Collections.nCopies(data.vocabularySizes().size(), 1)
-                        : java.util.Arrays.stream(data.preprocessor().slots()).boxed().toList());
+                        : java.util.Arrays.stream(data.preprocessor().slots()).boxed().toList(),
+                data.preprocessor() == null
+                        ? null
+                        : data.preprocessor().state().categorical().stream()
+                                .map(
+                                        c ->
+                                                data.preprocessor().state().text().containsKey(c)
+                                                        ? config.model().textPooling()
+                                                        : org.mtl4j.model.TextPooling.mean())
+                                .toList());
     }
 
     /** Final evaluation, model and summary of a trained run. */

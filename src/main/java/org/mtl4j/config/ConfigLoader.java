@@ -476,8 +476,47 @@ public final class ConfigLoader {
         MlpSpec head = mlp(m.getSection("head"), d.head());
         int emb = m.getInt("embedding_dim", d.embeddingDim());
         org.mtl4j.model.Architecture arch = architecture(m);
+        org.mtl4j.model.TextPooling text = textEncoder(m);
         m.finish();
-        return guard(m, () -> new ModelConfig(enc, head, emb, arch));
+        return guard(m, () -> new ModelConfig(enc, head, emb, arch, text));
+    }
+
+    /**
+     * {@code text_encoder: mean | max | {type: cnn, filters: 100, widths: [3, 4, 5]}}: how the
+     * words of a text column are combined.
+     */
+    private static org.mtl4j.model.TextPooling textEncoder(Options m) {
+        if (!m.has("text_encoder")) {
+            return org.mtl4j.model.TextPooling.mean();
+        }
+        Options t =
+                m.values().get("text_encoder") instanceof String
+                        ? null
+                        : m.getSection("text_encoder");
+        String type = t == null ? m.getString("text_encoder", "mean") : t.getString("type", "mean");
+        org.mtl4j.model.TextPooling out;
+        switch (type) {
+            case "mean" -> out = org.mtl4j.model.TextPooling.mean();
+            case "max" -> out = org.mtl4j.model.TextPooling.max();
+            case "cnn" -> {
+                Options o = t == null ? Options.of(m.at("text_encoder"), Map.of()) : t;
+                List<Double> ws = o.getDoubleList("widths");
+                List<Integer> widths =
+                        ws == null ? List.of(3, 4, 5) : ws.stream().map(Double::intValue).toList();
+                int filters = o.getInt("filters", 100);
+                out = guard(o, () -> org.mtl4j.model.TextPooling.cnn(filters, widths));
+            }
+            default ->
+                    throw new Mtl4jException(
+                            m.at("text_encoder")
+                                    + ": unknown \""
+                                    + type
+                                    + "\"; use mean, max or {type: cnn, filters: 100, widths: [3, 4, 5]}");
+        }
+        if (t != null) {
+            t.finish();
+        }
+        return out;
     }
 
     /**

@@ -40,6 +40,9 @@ public final class ConfigWriter {
         m.put("tasks", tasks);
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("architecture", c.model().architecture().describe());
+        if (c.model().textPooling().kind() != org.mtl4j.model.TextPooling.Kind.MEAN) {
+            model.put("text_encoder", c.model().textPooling().describe());
+        }
         model.put("encoder", c.model().encoder().describe());
         model.put("head", c.model().head().describe());
         model.put("embedding_dim", c.model().embeddingDim());

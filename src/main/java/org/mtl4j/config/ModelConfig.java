@@ -9,7 +9,17 @@ import org.mtl4j.model.MlpSpec;
  * width of categorical embeddings.
  */
 public record ModelConfig(
-        EncoderSpec encoder, MlpSpec head, int embeddingDim, Architecture architecture) {
+        EncoderSpec encoder,
+        MlpSpec head,
+        int embeddingDim,
+        Architecture architecture,
+        org.mtl4j.model.TextPooling textPooling) {
+
+    /** Text columns mean-pooled. */
+    public ModelConfig(
+            EncoderSpec encoder, MlpSpec head, int embeddingDim, Architecture architecture) {
+        this(encoder, head, embeddingDim, architecture, org.mtl4j.model.TextPooling.mean());
+    }
 
     /** Hard parameter sharing. */
     public ModelConfig(EncoderSpec encoder, MlpSpec head, int embeddingDim) {
@@ -18,6 +28,7 @@ public record ModelConfig(
 
     public ModelConfig {
         java.util.Objects.requireNonNull(architecture, "architecture");
+        java.util.Objects.requireNonNull(textPooling, "textPooling");
         if (embeddingDim < 1) {
             throw new IllegalArgumentException(
                     "embedding_dim must be at least 1, got " + embeddingDim);

@@ -26,6 +26,10 @@ public final class FeatureInput extends AbstractBlock {
     private final List<IdEmbedding> embeddings = new ArrayList<>();
     private final List<Integer> slots;
     private final List<Integer> sizes;
+    private final List<TextPooling> pooling;
+
+    /** Per column, the convolutions of a cnn pooling (one per window width), else empty. */
+    private final List<List<ai.djl.nn.convolutional.Conv1d>> convolutions = new ArrayList<>();
 
     /**
      * @param vocabularySizes per categorical column, the number of ids including the unknown slot
@@ -48,6 +52,22 @@ public final class FeatureInput extends AbstractBlock {
             List<Integer> vocabularySizes,
             List<Integer> slots,
             int embeddingDim) {
+        this(numericWidth, vocabularySizes, slots, embeddingDim, null);
+    }
+
+    /**
+     * @param pooling per categorical column, how its values' embeddings are combined (null: mean)
+     */
+    public FeatureInput(
+            int numericWidth,
+            List<Integer> vocabularySizes,
+            List<Integer> slots,
+            int embeddingDim,
+            List<TextPooling> pooling) {
+        this.pooling =
+                pooling == null
+                        ? java.util.Collections.nCopies(vocabularySizes.size(), TextPooling.mean())
+                        : List.copyOf(pooling);
         this.numericWidth = numericWidth;
         this.embeddingDim = embeddingDim;
         this.slots = List.copyOf(slots);
@@ -59,12 +79,29 @@ public final class FeatureInput extends AbstractBlock {
                             .setEmbeddingSize(embeddingDim)
                             .build();
             embeddings.add(addChildBlock("embedding_" + i, e));
+            List<ai.djl.nn.convolutional.Conv1d> convs = new ArrayList<>();
+            TextPooling p = this.pooling.get(i);
+            if (p.kind() == TextPooling.Kind.CNN) {
+                for (int w : p.widths()) {
+                    ai.djl.nn.convolutional.Conv1d c =
+                            ai.djl.nn.convolutional.Conv1d.builder()
+                                    .setKernelShape(new Shape(w))
+                                    .setFilters(p.filters())
+                                    .build();
+                    convs.add(addChildBlock("text_cnn_" + i + "_w" + w, c));
+                }
+            }
+            convolutions.add(convs);
         }
     }
 
     /** Width of the output vector. */
     public int outputWidth() {
-        return numericWidth + embeddings.size() * embeddingDim;
+        int w = numericWidth;
+        for (TextPooling p : pooling) {
+            w += p.outputWidth(embeddingDim);
+        }
+        return w;
     }
 
     @Override
@@ -82,7 +119,7 @@ public final class FeatureInput extends AbstractBlock {
         int offset = 0;
         for (int i = 0; i < embeddings.size(); i++) {
             int k = slots.get(i);
-            if (k == 1) {
+            if (k == 1 && pooling.get(i).kind() != TextPooling.Kind.CNN) {
                 NDArray column = ids.get(":, " + offset);
                 parts.add(
                         embeddings
@@ -104,7 +141,29 @@ public final class FeatureInput extends AbstractBlock {
                 NDArray count =
                         mask.sum(new int[] {1}, true)
                                 .maximum(org.mtl4j.train.Scalars.of(e, 1)); // (B, 1)
-                parts.add(e.mul(mask.expandDims(2)).sum(new int[] {1}).div(count));
+                NDArray masked = e.mul(mask.expandDims(2)); // padding positions are zeros
+                switch (pooling.get(i).kind()) {
+                    case MEAN -> parts.add(masked.sum(new int[] {1}).div(count));
+                    case MAX -> {
+                        // padding pushed far below any value, and an all-padding row gives zeros
+                        NDArray shifted =
+                                masked.add(
+                                        mask.sub(org.mtl4j.train.Scalars.of(mask, 1))
+                                                .mul(org.mtl4j.train.Scalars.of(mask, 1e4))
+                                                .expandDims(2));
+                        NDArray any = mask.max(new int[] {1}, true); // (B, 1): 1 if any value
+                        parts.add(shifted.max(new int[] {1}).mul(any));
+                    }
+                    case CNN -> {
+                        NDArray x = masked.transpose(0, 2, 1); // (B, dim, k)
+                        NDList pooled = new NDList();
+                        for (ai.djl.nn.convolutional.Conv1d c : convolutions.get(i)) {
+                            NDArray y = c.forward(ps, new NDList(x), training).singletonOrThrow();
+                            pooled.add(ai.djl.nn.Activation.relu(y).max(new int[] {2}));
+                        }
+                        parts.add(pooled.size() == 1 ? pooled.get(0) : Cat.of(pooled, 1));
+                    }
+                }
             }
             offset += k;
         }
@@ -121,6 +180,12 @@ public final class FeatureInput extends AbstractBlock {
         Shape column = new Shape(shapes[0].get(0));
         for (IdEmbedding e : embeddings) {
             e.initialize(manager, dataType, column);
+        }
+        long batch = shapes[0].get(0);
+        for (int i = 0; i < convolutions.size(); i++) {
+            for (ai.djl.nn.convolutional.Conv1d c : convolutions.get(i)) {
+                c.initialize(manager, dataType, new Shape(batch, embeddingDim, slots.get(i)));
+            }
         }
     }
 }

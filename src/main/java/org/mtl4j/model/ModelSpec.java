@@ -23,7 +23,20 @@ public record ModelSpec(
         EncoderSpec encoder,
         MlpSpec head,
         Architecture architecture,
-        List<Integer> slots) {
+        List<Integer> slots,
+        List<TextPooling> pooling) {
+
+    /** Every multi-valued column mean-pooled. */
+    public ModelSpec(
+            int numericWidth,
+            List<Integer> vocabularySizes,
+            int embeddingDim,
+            EncoderSpec encoder,
+            MlpSpec head,
+            Architecture architecture,
+            List<Integer> slots) {
+        this(numericWidth, vocabularySizes, embeddingDim, encoder, head, architecture, slots, null);
+    }
 
     /** Every categorical column single-valued. */
     public ModelSpec(
@@ -66,12 +79,37 @@ public record ModelSpec(
 
     /** Width of the input layer's output: the numeric features and one embedding per category. */
     public int inputWidth() {
-        return numericWidth + vocabularySizes.size() * embeddingDim;
+        int w = numericWidth;
+        for (TextPooling p : pooling) {
+            w += p.outputWidth(embeddingDim);
+        }
+        return w;
     }
 
     public ModelSpec {
         vocabularySizes = List.copyOf(Objects.requireNonNull(vocabularySizes, "vocabularySizes"));
         slots = List.copyOf(Objects.requireNonNull(slots, "slots"));
+        pooling =
+                pooling == null
+                        ? java.util.Collections.nCopies(vocabularySizes.size(), TextPooling.mean())
+                        : List.copyOf(pooling);
+        if (pooling.size() != vocabularySizes.size()) {
+            throw new IllegalArgumentException(
+                    "pooling for " + pooling.size() + " of " + vocabularySizes.size() + " columns");
+        }
+        for (int i = 0; i < pooling.size(); i++) {
+            TextPooling p = pooling.get(i);
+            if (p.kind() == TextPooling.Kind.CNN
+                    && slots.get(i) < java.util.Collections.max(p.widths())) {
+                throw new IllegalArgumentException(
+                        "column "
+                                + (i + 1)
+                                + " holds at most "
+                                + slots.get(i)
+                                + " words, fewer than the widest window "
+                                + java.util.Collections.max(p.widths()));
+            }
+        }
         if (slots.size() != vocabularySizes.size() || slots.stream().anyMatch(k -> k < 1)) {
             throw new IllegalArgumentException(
                     "slots " + slots + " do not match " + vocabularySizes.size() + " columns");

@@ -46,7 +46,8 @@ public final class MultiTaskModel extends AbstractBlock {
                                 spec.numericWidth(),
                                 spec.vocabularySizes(),
                                 spec.slots(),
-                                spec.embeddingDim()));
+                                spec.embeddingDim(),
+                                spec.pooling()));
         Architecture arch = spec.architecture();
         arch.check(this.tasks);
         shared =

@@ -113,7 +113,8 @@ public final class ModelFiles {
                         encoder(m.get("encoder")),
                         mlp(m.get("head")),
                         architecture(m.get("architecture")),
-                        slots(m.get("categorical_slots"), vocab.size()));
+                        slots(m.get("categorical_slots"), vocab.size()),
+                        pooling(m.get("pooling"), vocab.size()));
         Preprocessor pre = null;
         if (j.hasNonNull("preprocessor")) {
             pre =
@@ -161,6 +162,11 @@ public final class ModelFiles {
         m.put("numeric_width", s.numericWidth());
         m.put("vocabulary_sizes", s.vocabularySizes());
         m.put("categorical_slots", s.slots());
+        if (s.pooling().stream().anyMatch(p -> p.kind() != org.mtl4j.model.TextPooling.Kind.MEAN)) {
+            m.put(
+                    "pooling",
+                    s.pooling().stream().map(org.mtl4j.model.TextPooling::describe).toList());
+        }
         m.put("embedding_dim", s.embeddingDim());
         m.put("encoder", s.encoder().describe());
         m.put("head", s.head().describe());
@@ -215,6 +221,33 @@ public final class ModelFiles {
     }
 
     /** One slot per column when absent (model files written before multi-valued columns). */
+    /** Per-column pooling of model.json (absent: every column mean-pooled). */
+    private static List<org.mtl4j.model.TextPooling> pooling(JsonNode n, int columns) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        List<org.mtl4j.model.TextPooling> out = new ArrayList<>();
+        for (JsonNode p : n) {
+            String type = p.get("type").asText();
+            out.add(
+                    switch (type) {
+                        case "mean" -> org.mtl4j.model.TextPooling.mean();
+                        case "max" -> org.mtl4j.model.TextPooling.max();
+                        case "cnn" -> {
+                            List<Integer> widths = new ArrayList<>();
+                            p.get("widths").forEach(w -> widths.add(w.asInt()));
+                            yield org.mtl4j.model.TextPooling.cnn(p.get("filters").asInt(), widths);
+                        }
+                        default -> throw new IllegalArgumentException("pooling type " + type);
+                    });
+        }
+        if (out.size() != columns) {
+            throw new IllegalArgumentException(
+                    out.size() + " poolings for " + columns + " columns");
+        }
+        return out;
+    }
+
     private static List<Integer> slots(JsonNode n, int columns) {
         List<Integer> out = new ArrayList<>();
         if (n == null || !n.isArray()) {

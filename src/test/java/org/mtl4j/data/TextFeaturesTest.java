@@ -107,7 +107,78 @@ class TextFeaturesTest {
     }
 
     @Test
+    void maxPoolingTakesTheLargestOfTheWordsAndIgnoresPadding() {
+        org.mtl4j.run.Engines.start(1, 5);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            org.mtl4j.model.FeatureInput in =
+                    new org.mtl4j.model.FeatureInput(
+                            0,
+                            List.of(5),
+                            List.of(3),
+                            2,
+                            List.of(org.mtl4j.model.TextPooling.max()));
+            in.initialize(
+                    m,
+                    ai.djl.ndarray.types.DataType.FLOAT32,
+                    new ai.djl.ndarray.types.Shape(2, 0),
+                    new ai.djl.ndarray.types.Shape(2, 3));
+            float[] table = in.getParameters().get(0).getValue().getArray().toFloatArray(); // 5 x 2
+            ai.djl.ndarray.NDArray ids =
+                    m.create(new long[] {1, 2, 4, 4, 4, 4}, new ai.djl.ndarray.types.Shape(2, 3));
+            float[] out =
+                    in.forward(
+                                    new ai.djl.training.ParameterStore(m, false),
+                                    new ai.djl.ndarray.NDList(
+                                            m.zeros(new ai.djl.ndarray.types.Shape(2, 0)), ids),
+                                    false)
+                            .singletonOrThrow()
+                            .toFloatArray();
+            for (int d = 0; d < 2; d++) {
+                assertEquals(Math.max(table[2 + d], table[4 + d]), out[d], 1e-6, "row 1, dim " + d);
+                assertEquals(0f, out[2 + d], 1e-9, "an all-padding row gives zeros");
+            }
+        }
+    }
+
+    @Test
+    void aConvolutionalTextEncoderLearnsAndIsSavedWithTheModel() throws Exception {
+        Path cfg = wordsConfig("  text_encoder: {type: cnn, filters: 16, widths: [2, 3]}\n");
+        Path run = tmp.resolve("cnn");
+        RunResult res = Experiment.fromYaml(cfg).train(run, Listeners.none());
+        for (String t : List.of("good", "bad")) {
+            double auc = res.metrics().get(t).get("auc");
+            assertTrue(auc > 0.95, t + " auc " + auc);
+        }
+        String json = Files.readString(run.resolve("model").resolve("model.json"));
+        assertTrue(
+                json.contains("\"type\":\"cnn\"") || json.contains("\"type\" : \"cnn\""),
+                "pooling saved");
+        try (org.mtl4j.run.Predictor p = org.mtl4j.run.Predictor.load(run)) {
+            CsvTable test = CsvTable.read(tmp.resolve("words.csv"));
+            var e = p.evaluate(p.labelled(test));
+            assertTrue(Double.isFinite(e.losses()[0]), "the reloaded model runs");
+        }
+        Path bad = tmp.resolve("bad-cnn.yaml");
+        Files.writeString(bad, Files.readString(cfg).replace("filters: 16", "filters: 0"));
+        Mtl4jException ex = assertThrows(Mtl4jException.class, () -> ConfigLoader.load(bad));
+        assertTrue(ex.getMessage().contains("filters"), ex.getMessage());
+    }
+
+    @Test
     void aModelLearnsWhichWordsMatter() throws Exception {
+        RunResult res =
+                Experiment.fromYaml(wordsConfig("")).train(tmp.resolve("run"), Listeners.none());
+        for (String t : List.of("good", "bad")) {
+            double auc = res.metrics().get(t).get("auc");
+            assertTrue(auc > 0.95, t + " auc " + auc);
+        }
+    }
+
+    /**
+     * 600 texts of 8 filler words, plus "Excellent" for label good and "awful" for label bad; the
+     * config trains both tasks on the text column ({@code extraModel}: more model lines).
+     */
+    private Path wordsConfig(String extraModel) throws Exception {
         Random r = new Random(3);
         String[] filler = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"};
         List<String> lines = new ArrayList<>(List.of("doc,good,bad"));
@@ -126,8 +197,7 @@ class TextFeaturesTest {
             }
             lines.add("\"" + b.toString().strip() + "\"," + (good ? 1 : 0) + "," + (bad ? 1 : 0));
         }
-        Path csv = tmp.resolve("words.csv");
-        Files.write(csv, lines);
+        Files.write(tmp.resolve("words.csv"), lines);
         Path cfg = tmp.resolve("words.yaml");
         Files.writeString(
                 cfg,
@@ -141,13 +211,11 @@ class TextFeaturesTest {
                         "tasks:",
                         "  - {name: good, type: binary, label: good}",
                         "  - {name: bad, type: binary, label: bad}",
-                        "model: {embedding_dim: 8, encoder: {hidden: [16]}}",
-                        "trainer: {epochs: 15, batch_size: 32, lr: 0.01}",
+                        "model:",
+                        "  embedding_dim: 8",
+                        "  encoder: {hidden: [16]}",
+                        extraModel + "trainer: {epochs: 15, batch_size: 32, lr: 0.01}",
                         ""));
-        RunResult res = Experiment.fromYaml(cfg).train(tmp.resolve("run"), Listeners.none());
-        for (String t : List.of("good", "bad")) {
-            double auc = res.metrics().get(t).get("auc");
-            assertTrue(auc > 0.95, t + " auc " + auc);
-        }
+        return cfg;
     }
 }
