@@ -38,7 +38,7 @@ for encoder in mean cnn; do
     rm -f "$cfg"
   done
 done
-python3 "$root/scripts/results_compare.py" "$page" \
+python3 "$root/scripts/results_compare.py" "$page" "Text: Reuters corn and grain" \
   "scripts/results-text.sh --seeds \"$seeds\" --threads $threads" \
   "Reuters-21578 corn/grain (examples/reuters/reuters.yaml): 1,554 training texts (15 % of them for validation), 604 test texts; MLP encoder 64 over the text column's word embeddings (dim 32), linear heads, EW, Adam lr 3e-3, batch 64, 20 epochs, best epoch by validation loss." \
   "mean=$runs/mean" "cnn=$runs/cnn"
