@@ -233,19 +233,7 @@ sealed interface Chart permits Chart.Lines, Chart.Bars, Chart.Scatter, Chart.Hea
             }
             Axis x = Axis.linear(lo, hi, left, right);
             double bottom = top + 24 * labels.size();
-            for (double t : x.ticks()) {
-                double px = x.pixel(t);
-                c.line(px, top, px, bottom, "#eeeeee", 1, false);
-                c.text(
-                        px,
-                        bottom + 16,
-                        Axis.format(t),
-                        11,
-                        Canvas.Anchor.MIDDLE,
-                        "#444444",
-                        false,
-                        false);
-            }
+            Frame.xTicks(c, x, top, bottom, "#eeeeee");
             c.text(
                     (left + right) / 2,
                     bottom + 34,

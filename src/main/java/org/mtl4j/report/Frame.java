@@ -48,19 +48,7 @@ final class Frame {
                     false,
                     false);
         }
-        for (double t : x.ticks()) {
-            double px = x.pixel(t);
-            c.line(px, top, px, bottom, "#f0f0f0", 1, false);
-            c.text(
-                    px,
-                    bottom + 16,
-                    Axis.format(t),
-                    11,
-                    Canvas.Anchor.MIDDLE,
-                    "#444444",
-                    false,
-                    false);
-        }
+        xTicks(c, x, top, bottom, "#f0f0f0");
         c.line(left, bottom, right, bottom, "#333333", 1, false);
         c.line(left, top, left, bottom, "#333333", 1, false);
         c.text(
@@ -73,6 +61,23 @@ final class Frame {
                 false,
                 false);
         c.text(18, (top + bottom) / 2, yLabel, 12, Canvas.Anchor.MIDDLE, "#222222", false, true);
+    }
+
+    /** Vertical grid lines at the x ticks from {@code top} to {@code bottom}, labelled below. */
+    static void xTicks(Canvas c, Axis x, double top, double bottom, String gridColor) {
+        for (double t : x.ticks()) {
+            double px = x.pixel(t);
+            c.line(px, top, px, bottom, gridColor, 1, false);
+            c.text(
+                    px,
+                    bottom + 16,
+                    Axis.format(t),
+                    11,
+                    Canvas.Anchor.MIDDLE,
+                    "#444444",
+                    false,
+                    false);
+        }
     }
 
     void legend(List<String> names, List<String> colors, List<Boolean> dashed) {

@@ -396,10 +396,11 @@ final class StepRunner {
             }
         }
         NDArray g = NDArrays.stack(rows);
-        float[] rowMax = g.abs().max(new int[] {1}).toFloatArray();
+        // in double precision a squared norm of float32 entries cannot overflow: the diagonal is
+        // finite exactly when the task's gradient is
         double[][] gram = gramOf(g);
         for (int k = 0; k < idx.size(); k++) {
-            if (!Double.isFinite(rowMax[k])) {
+            if (!Double.isFinite(gram[k][k])) {
                 throw new NonFiniteStep(
                         "task \""
                                 + tasks.get(idx.get(k)).name()
