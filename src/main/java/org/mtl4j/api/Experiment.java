@@ -96,7 +96,11 @@ public final class Experiment {
         ModelSpec spec = modelSpec(data);
         ModelFiles.Description description =
                 new ModelFiles.Description(
-                        config.tasks(), spec, data.preprocessor(), data.numericNames());
+                        config.tasks(),
+                        spec,
+                        data.preprocessor(),
+                        data.numericNames(),
+                        data.audio());
         try (NDManager base = NDManager.newBaseManager();
                 RunRecorder recorder = new RunRecorder(runDir, description)) {
             MultiTaskModel model = new MultiTaskModel(spec, tasks);
@@ -171,7 +175,11 @@ public final class Experiment {
         ModelSpec spec = modelSpec(data);
         ModelFiles.Description description =
                 new ModelFiles.Description(
-                        config.tasks(), spec, data.preprocessor(), data.numericNames());
+                        config.tasks(),
+                        spec,
+                        data.preprocessor(),
+                        data.numericNames(),
+                        data.audio());
         long bytes = resume.extra("metrics_bytes").asLong(-1);
         if (bytes < 0) {
             throw new Mtl4jException(from + ": checkpoint without its metrics.jsonl position");
@@ -245,11 +253,37 @@ public final class Experiment {
     }
 
     private ModelSpec modelSpec(TrainingData data) {
+        org.mtl4j.model.EncoderSpec encoder = config.model().encoder();
+        if (encoder instanceof org.mtl4j.model.AudioCnnSpec a) {
+            if (data.audio() == null) {
+                throw new Mtl4jException(
+                        "model.encoder: audio_cnn reads log-mel spectrograms of WAV files; use it"
+                                + " with data.audio (or choose mlp, lenet or resnet)");
+            }
+            if (a.bands() != 0 && a.bands() != data.audio().bands()) {
+                throw new Mtl4jException(
+                        "model.encoder.bands is "
+                                + a.bands()
+                                + " but data.audio.bands is "
+                                + data.audio().bands()
+                                + "; leave model.encoder.bands out to take it from the data");
+            }
+            encoder = a.withBands(data.audio().bands());
+        }
+        org.mtl4j.model.EncoderSpec enc = encoder;
+        try {
+            return modelSpec(data, enc);
+        } catch (IllegalArgumentException e) {
+            throw new Mtl4jException("model: " + e.getMessage(), e);
+        }
+    }
+
+    private ModelSpec modelSpec(TrainingData data, org.mtl4j.model.EncoderSpec encoder) {
         return new ModelSpec(
                 data.numericWidth(),
                 data.vocabularySizes(),
                 config.model().embeddingDim(),
-                config.model().encoder(),
+                encoder,
                 config.model().head(),
                 config.model().architecture(),
                 data.preprocessor() == null

@@ -144,6 +144,12 @@ public final class ConfigLoader {
             d.finish();
             return im;
         }
+        Options audio = d.getSection("audio");
+        if (audio != null) {
+            DataConfig.Audio au = audio(audio, base, val, test);
+            d.finish();
+            return au;
+        }
         Options syn = d.getSection("synthetic");
         DataConfig out;
         if (syn != null) {
@@ -251,6 +257,52 @@ public final class ConfigLoader {
                         multiValued,
                         text);
         d.finish();
+        return out;
+    }
+
+    /**
+     * {@code data.audio}: {@code train} (a CSV listing the WAV files and their labels), optional
+     * {@code validation}/{@code test} lists, the feature settings of {@link
+     * org.mtl4j.data.audio.AudioSpec} and {@code cache} (a directory, or {@code false}).
+     */
+    private static DataConfig.Audio audio(Options a, Path base, double val, double test) {
+        Path train = path(a, "train", base);
+        if (train == null) {
+            throw new Mtl4jException(
+                    a.at("train")
+                            + ": missing; give the CSV that lists the WAV files (a path column and"
+                            + " one column per task label)");
+        }
+        org.mtl4j.data.audio.AudioSpec d = org.mtl4j.data.audio.AudioSpec.defaults();
+        Path cache;
+        Object c = a.values().get("cache");
+        if (Boolean.FALSE.equals(c)) {
+            a.getBoolean("cache", false);
+            cache = null;
+        } else {
+            cache = pathOr(a, "cache", base, Path.of("runs", "cache").toAbsolutePath());
+        }
+        org.mtl4j.data.audio.AudioSpec spec =
+                guard(
+                        a,
+                        () ->
+                                new org.mtl4j.data.audio.AudioSpec(
+                                        a.getString("path_column", d.pathColumn()),
+                                        a.getDouble("seconds", d.seconds()),
+                                        a.getDouble("window_ms", d.windowMs()),
+                                        a.getDouble("hop_ms", d.hopMs()),
+                                        a.getInt("bands", d.bands()),
+                                        a.getDouble("max_hz", d.maxHz())));
+        DataConfig.Audio out =
+                new DataConfig.Audio(
+                        train,
+                        path(a, "validation", base),
+                        path(a, "test", base),
+                        val,
+                        test,
+                        spec,
+                        cache);
+        a.finish();
         return out;
     }
 
@@ -471,6 +523,7 @@ public final class ConfigLoader {
                 switch (encType) {
                     case "lenet" -> lenet(encOptions);
                     case "resnet" -> resnet(encOptions);
+                    case "audio_cnn" -> audioCnn(encOptions);
                     default -> mlp(encOptions, (MlpSpec) d.encoder());
                 };
         MlpSpec head = mlp(m.getSection("head"), d.head());
@@ -655,6 +708,34 @@ public final class ConfigLoader {
                                 hidden));
     }
 
+    /**
+     * {@code type: audio_cnn}, optional {@code channels}, {@code hidden}, {@code dropout} and
+     * {@code bands} (taken from {@code data.audio} when left out).
+     */
+    private static org.mtl4j.model.AudioCnnSpec audioCnn(Options o) {
+        org.mtl4j.model.AudioCnnSpec d = org.mtl4j.model.AudioCnnSpec.standard();
+        List<Double> ch = o.getDoubleList("channels");
+        if (ch != null && ch.stream().anyMatch(c -> c != Math.rint(c) || c < 1)) {
+            throw new Mtl4jException(
+                    o.at("channels")
+                            + ": give 1 to 5 positive integer stage widths, e.g. [16, 32, 64]");
+        }
+        int hidden = o.getInt("hidden", d.hidden());
+        double dropout = o.getDouble("dropout", d.dropout());
+        int bands = o.getInt("bands", 0);
+        o.finish();
+        return guard(
+                o,
+                () ->
+                        new org.mtl4j.model.AudioCnnSpec(
+                                bands,
+                                ch == null
+                                        ? d.channels()
+                                        : ch.stream().map(Double::intValue).toList(),
+                                hidden,
+                                dropout));
+    }
+
     /** {@code type: resnet}, optional {@code channels}, {@code blocks} and {@code hidden}. */
     private static org.mtl4j.model.ResNetSpec resnet(Options o) {
         org.mtl4j.model.ResNetSpec d = org.mtl4j.model.ResNetSpec.standard();
@@ -688,7 +769,8 @@ public final class ConfigLoader {
                     o.at("type")
                             + ": unknown type \""
                             + type
-                            + "\"; available: mlp (and lenet or resnet for the encoder)");
+                            + "\"; available: mlp (and lenet, resnet or audio_cnn for the"
+                            + " encoder)");
         }
         List<Object> hidden = o.getList("hidden");
         List<Integer> widths = new ArrayList<>();

@@ -72,6 +72,20 @@ public final class ConfigWriter {
             m.put("test_fraction", im.testFraction());
             return m;
         }
+        if (d instanceof DataConfig.Audio a) {
+            Map<String, Object> au = new LinkedHashMap<>();
+            putPath(au, "train", a.train());
+            putPath(au, "validation", a.validation());
+            putPath(au, "test", a.test());
+            Map<String, Object> spec = new LinkedHashMap<>(a.spec().describe());
+            spec.remove("frames");
+            au.putAll(spec);
+            au.put("cache", a.cacheDir() == null ? (Object) false : a.cacheDir().toString());
+            m.put("audio", au);
+            m.put("validation_fraction", a.validationFraction());
+            m.put("test_fraction", a.testFraction());
+            return m;
+        }
         if (d instanceof DataConfig.Synthetic s) {
             SyntheticMmoe.Spec p = s.spec();
             Map<String, Object> syn = new LinkedHashMap<>();

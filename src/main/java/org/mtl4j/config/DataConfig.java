@@ -147,6 +147,24 @@ public sealed interface DataConfig {
      * @param testFraction share of the pairs held out for testing when there are no separate test
      *     files (the MNIST kinds)
      */
+    /**
+     * Audio clips: a CSV lists one WAV file per row ({@code spec.pathColumn()}) with the task
+     * labels in other columns; each clip becomes a log-mel spectrogram ({@link
+     * org.mtl4j.data.audio.AudioSpec}). Missing validation/test lists are split from the training
+     * list by the given fractions.
+     *
+     * @param cacheDir where computed features are cached (null: not cached)
+     */
+    record Audio(
+            Path train,
+            Path validation,
+            Path test,
+            double validationFraction,
+            double testFraction,
+            org.mtl4j.data.audio.AudioSpec spec,
+            Path cacheDir)
+            implements DataConfig {}
+
     record Images(
             String kind,
             Path dir,

@@ -21,6 +21,9 @@ public final class DataLoader {
         if (config instanceof DataConfig.Images im) {
             return ImageData.load(im, tasks, seed);
         }
+        if (config instanceof DataConfig.Audio a) {
+            return audio(a, tasks, seed);
+        }
         return csv((DataConfig.Csv) config, tasks, seed);
     }
 
@@ -192,12 +195,88 @@ public final class DataLoader {
                 java.util.Arrays.stream(pre.vocabularySizes()).boxed().toList());
     }
 
+    /**
+     * Audio clips listed in CSV files: log-mel features of each WAV file (cached), labels from the
+     * other columns.
+     */
+    private static TrainingData audio(DataConfig.Audio a, List<TaskConfig> tasks, long seed) {
+        for (TaskConfig t : tasks) {
+            if (t.train() != null) {
+                throw new Mtl4jException(
+                        "task \""
+                                + t.task().name()
+                                + "\": per-task train: files are not supported with data.audio;"
+                                + " list every clip in data.audio.train and leave a label cell"
+                                + " empty where a task has no label");
+            }
+            if (t.labelColumns().contains(a.spec().pathColumn())) {
+                throw new Mtl4jException(
+                        "task \""
+                                + t.task().name()
+                                + "\": its label column is the WAV path column \""
+                                + a.spec().pathColumn()
+                                + "\"");
+            }
+        }
+        if (!java.nio.file.Files.exists(a.train())) {
+            throw new Mtl4jException(
+                    "data.audio.train: "
+                            + a.train()
+                            + " not found"
+                            + (a.train().toString().contains("spoken-words")
+                                    ? "; generate the spoken-words clips first with python3"
+                                            + " scripts/data/make-spoken-words.py (needs apt-get"
+                                            + " install espeak-ng)"
+                                    : ""));
+        }
+        CsvTable[] parts =
+                splitTables(
+                        a.train(),
+                        a.validation(),
+                        a.test(),
+                        a.validationFraction(),
+                        a.testFraction(),
+                        seed);
+        Dataset[] sets = new Dataset[3];
+        for (int p = 0; p < 3; p++) {
+            if (parts[p] == null) {
+                continue;
+            }
+            FeatureMatrix x =
+                    org.mtl4j.data.audio.AudioFeatures.compute(a.spec(), parts[p], a.cacheDir());
+            List<TaskLabels> labels = new ArrayList<>();
+            for (TaskConfig tc : tasks) {
+                labels.add(
+                        LabelReader.read(tc.task(), tc.labelColumns(), tc.classNames(), parts[p]));
+            }
+            sets[p] = new Dataset(x, labels);
+        }
+        for (int i = 0; i < tasks.size(); i++) {
+            if (sets[0].labels().get(i).observedCount() == 0) {
+                throw new Mtl4jException(
+                        "task \""
+                                + tasks.get(i).task().name()
+                                + "\" has no labelled clip in the training data (all cells of "
+                                + tasks.get(i).labelColumns()
+                                + " are empty)");
+            }
+        }
+        // the frames × bands inputs are described by the audio settings, not named one by one
+        return new TrainingData(
+                List.of(sets[0]), sets[1], sets[2], null, List.of(), List.of(), a.spec());
+    }
+
     /** {train, validation, test}; missing files are split off the training file. */
     private static CsvTable[] splitTables(
             Path train, Path val, Path test, DataConfig.Csv c, long seed) {
+        return splitTables(train, val, test, c.validationFraction(), c.testFraction(), seed);
+    }
+
+    private static CsvTable[] splitTables(
+            Path train, Path val, Path test, double valFraction, double testFraction, long seed) {
         CsvTable all = CsvTable.read(train);
-        double vf = val == null ? c.validationFraction() : 0;
-        double tf = test == null ? c.testFraction() : 0;
+        double vf = val == null ? valFraction : 0;
+        double tf = test == null ? testFraction : 0;
         int[][] split = Splits.random(all.rows(), vf, tf, seed);
         CsvTable v =
                 val != null

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param preprocessor the fitted feature transform, to be saved with the model; null for data that
  *     is already numeric (synthetic)
  * @param numericNames names of the numeric features, in model input order
+ * @param audio for rows read from WAV files, how their features were computed (saved with the model
+ *     so that predictions read WAV files the same way); null otherwise
  */
 public record TrainingData(
         List<Dataset> train,
@@ -20,7 +22,19 @@ public record TrainingData(
         Dataset test,
         Preprocessor preprocessor,
         List<String> numericNames,
-        List<Integer> vocabularySizes) {
+        List<Integer> vocabularySizes,
+        org.mtl4j.data.audio.AudioSpec audio) {
+
+    /** Rows not read from audio files. */
+    public TrainingData(
+            List<Dataset> train,
+            Dataset validation,
+            Dataset test,
+            Preprocessor preprocessor,
+            List<String> numericNames,
+            List<Integer> vocabularySizes) {
+        this(train, validation, test, preprocessor, numericNames, vocabularySizes, null);
+    }
 
     public TrainingData {
         train = List.copyOf(train);

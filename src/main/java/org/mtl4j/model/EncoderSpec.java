@@ -9,9 +9,12 @@ import ai.djl.nn.Block;
  * <p>Input (B, in) where {@code in} is the width of the feature vector (for images: the 784 pixels,
  * row-major); output (B, {@link #outputWidth(int)}).
  */
-public sealed interface EncoderSpec permits MlpSpec, LeNetSpec, ResNetSpec {
+public sealed interface EncoderSpec permits MlpSpec, LeNetSpec, ResNetSpec, AudioCnnSpec {
 
-    /** Name in configs and model files: {@code mlp}, {@code lenet} or {@code resnet}. */
+    /**
+     * Name in configs and model files: {@code mlp}, {@code lenet}, {@code resnet} or {@code
+     * audio_cnn}.
+     */
     String typeName();
 
     /** The encoder's layers. */

@@ -133,6 +133,9 @@ public record ModelSpec(
                             + vocabularySizes.size()
                             + " categorical features");
         }
+        if (encoder instanceof AudioCnnSpec a) {
+            a.checkInput(numericWidth, vocabularySizes.size());
+        }
         if (numericWidth == 0 && vocabularySizes.isEmpty()) {
             throw new IllegalArgumentException("the model has no input feature");
         }

@@ -40,7 +40,18 @@ public final class ModelFiles {
             List<TaskConfig> tasks,
             ModelSpec spec,
             Preprocessor preprocessor,
-            List<String> numericNames) {}
+            List<String> numericNames,
+            org.mtl4j.data.audio.AudioSpec audio) {
+
+        /** A model that does not read audio files. */
+        public Description(
+                List<TaskConfig> tasks,
+                ModelSpec spec,
+                Preprocessor preprocessor,
+                List<String> numericNames) {
+            this(tasks, spec, preprocessor, numericNames, null);
+        }
+    }
 
     private ModelFiles() {}
 
@@ -123,7 +134,9 @@ public final class ModelFiles {
                                     .convertValue(j.get("preprocessor"), Preprocessor.State.class));
         }
         List<String> names = strings(j.get("numeric_names"));
-        return new Description(tasks, spec, pre, names);
+        org.mtl4j.data.audio.AudioSpec audio =
+                j.hasNonNull("audio") ? org.mtl4j.data.audio.AudioSpec.of(j.get("audio")) : null;
+        return new Description(tasks, spec, pre, names, audio);
     }
 
     /** Rebuilds the model in {@code dir} with its trained parameters. */
@@ -173,6 +186,9 @@ public final class ModelFiles {
         j.put("model", m);
         j.put("preprocessor", d.preprocessor() == null ? null : d.preprocessor().state());
         j.put("numeric_names", d.numericNames());
+        if (d.audio() != null) {
+            j.put("audio", d.audio().describe());
+        }
         return j;
     }
 
@@ -304,6 +320,15 @@ public final class ModelFiles {
                     n.get("channels").get(0).asInt(),
                     n.get("channels").get(1).asInt(),
                     n.get("hidden").asInt());
+        }
+        if (n.path("type").asText("mlp").equals("audio_cnn")) {
+            List<Integer> channels = new ArrayList<>();
+            n.get("channels").forEach(c -> channels.add(c.asInt()));
+            return new org.mtl4j.model.AudioCnnSpec(
+                    n.get("bands").asInt(),
+                    channels,
+                    n.get("hidden").asInt(),
+                    n.get("dropout").asDouble());
         }
         if (n.path("type").asText("mlp").equals("resnet")) {
             List<Integer> channels = new ArrayList<>();

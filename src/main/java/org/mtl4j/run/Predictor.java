@@ -74,6 +74,14 @@ public final class Predictor implements AutoCloseable {
     public RecordInput recordInput() {
         RecordInput in = recordInput;
         if (in == null) {
+            if (description.audio() != null) {
+                throw new Mtl4jException(
+                        "this model reads WAV files; records of named features cannot describe"
+                                + " them (serving audio models is not supported yet: use mtl4j"
+                                + " predict with a CSV that lists the WAV files in column \""
+                                + description.audio().pathColumn()
+                                + "\")");
+            }
             var enc = description.spec().encoder();
             if (enc instanceof org.mtl4j.model.LeNetSpec
                     || enc instanceof org.mtl4j.model.ResNetSpec) {
@@ -225,6 +233,10 @@ public final class Predictor implements AutoCloseable {
 
     /** Model features of a table, with the preprocessing saved at training time. */
     public FeatureMatrix features(CsvTable table) {
+        if (description.audio() != null) {
+            // no cache: predictions read the files as they are now
+            return org.mtl4j.data.audio.AudioFeatures.compute(description.audio(), table, null);
+        }
         if (description.preprocessor() != null) {
             return description.preprocessor().transform(table);
         }

@@ -6,8 +6,10 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * Log-mel spectrogram of mono audio, computed in the JVM with JTransforms' FFT: frames of {@code
  * windowMs} every {@code hopMs} (Hann window, zero-padded to a power of two), power spectrum,
  * {@code bands} triangular filters equally spaced on the mel scale (O'Shaughnessy's formula, mel =
- * 2595·log10(1 + f/700)) between 0 Hz and the Nyquist frequency, then ln(energy + 1e-6). The result
- * is bands × frames, frame-major: {@code out[t * bands + m]}.
+ * 2595·log10(1 + f/700)) between 0 Hz and {@code maxHz} (at most the Nyquist frequency), then
+ * ln(energy + 1e-6). The result is bands × frames, frame-major: {@code out[t * bands + m]}. Since
+ * the filters are placed in Hz, files of different sample rates give comparable features as long as
+ * {@code maxHz} is below every file's Nyquist frequency.
  */
 public final class LogMel {
     private final int sampleRate;
@@ -15,12 +17,23 @@ public final class LogMel {
     private final int hop;
     private final int fftSize;
     private final int bands;
+    private final double maxHz;
     private final double[] hann;
     private final double[][] filters; // bands × (fftSize/2 + 1)
     private final DoubleFFT_1D fft;
 
+    /** Bands up to the Nyquist frequency. */
     public LogMel(int sampleRate, double windowMs, double hopMs, int bands) {
-        if (sampleRate < 1000 || bands < 1 || windowMs <= 0 || hopMs <= 0) {
+        this(sampleRate, windowMs, hopMs, bands, sampleRate / 2.0);
+    }
+
+    public LogMel(int sampleRate, double windowMs, double hopMs, int bands, double maxHz) {
+        if (sampleRate < 1000
+                || bands < 1
+                || windowMs <= 0
+                || hopMs <= 0
+                || !(maxHz > 0)
+                || maxHz > sampleRate / 2.0 + 1e-9) {
             throw new IllegalArgumentException(
                     "bad log-mel settings: rate "
                             + sampleRate
@@ -29,8 +42,12 @@ public final class LogMel {
                             + " ms, hop "
                             + hopMs
                             + " ms, bands "
-                            + bands);
+                            + bands
+                            + ", top frequency "
+                            + maxHz
+                            + " Hz (at most half the sample rate)");
         }
+        this.maxHz = maxHz;
         this.sampleRate = sampleRate;
         this.window = Math.max(2, (int) Math.round(sampleRate * windowMs / 1000));
         this.hop = Math.max(1, (int) Math.round(sampleRate * hopMs / 1000));
@@ -55,7 +72,7 @@ public final class LogMel {
 
     /** The centre frequency in Hz of band {@code m}. */
     public double centre(int m) {
-        double maxMel = mel(sampleRate / 2.0);
+        double maxMel = mel(maxHz);
         return hz(maxMel * (m + 1) / (bands + 1));
     }
 
@@ -94,7 +111,7 @@ public final class LogMel {
 
     private double[][] melFilters() {
         int bins = fftSize / 2 + 1;
-        double maxMel = mel(sampleRate / 2.0);
+        double maxMel = mel(maxHz);
         double[] edges = new double[bands + 2];
         for (int i = 0; i < edges.length; i++) {
             edges[i] = hz(maxMel * i / (bands + 1));
