@@ -2,13 +2,13 @@
 """Generates the spoken-words dataset offline and reproducibly with espeak-ng: the ten digits and
 ten command words, spoken by six voices (English variants, male and female), at random speaking
 rates and pitches, with white noise at a random signal-to-noise ratio. Three tasks share one audio
-input: which word (20 classes), which voice (6 classes), speaking rate (words per minute,
-regression).
+input: which word (20 classes), which voice (6 classes), speaking speed (regression: the rate
+relative to espeak-ng's default of 175 words per minute, so 1.0 is normal speed).
 
-    scripts/data/make-spoken-words.py [OUT_DIR] [--repeats 4] [--seed 2024]
+    scripts/data/make-spoken-words.py [OUT_DIR] [--repeats 10] [--seed 2024]
 
 Writes OUT_DIR/wav/*.wav (16-bit mono PCM at espeak-ng's 22,050 Hz) and OUT_DIR/labels.csv
-(path,word,voice,rate,snr_db), replacing what was there; default OUT_DIR: runs/data/spoken-words.
+(path,word,voice,rate,speed,snr_db), replacing what was there; default OUT_DIR: runs/data/spoken-words.
 The same seed and espeak-ng version give the same files (espeak-ng's synthesis is deterministic).
 Needs: apt-get install espeak-ng. Standard library only.
 """
@@ -33,7 +33,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     ap.add_argument("out", nargs="?", default=os.path.join(root, "runs", "data", "spoken-words"))
-    ap.add_argument("--repeats", type=int, default=4, help="clips per word and voice")
+    ap.add_argument("--repeats", type=int, default=10, help="clips per word and voice")
     ap.add_argument("--seed", type=int, default=2024)
     args = ap.parse_args()
     if shutil.which("espeak-ng") is None:
@@ -55,10 +55,11 @@ def main():
                 subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-p", str(pitch),
                                 "-w", path, word], check=True, capture_output=True)
                 add_noise(path, snr, random.Random(noise_seed))
-                rows.append((os.path.join("wav", name), word, voice, rate, f"{snr:.2f}"))
+                rows.append((os.path.join("wav", name), word, voice, rate, f"{rate / 175:.4f}",
+                             f"{snr:.2f}"))
     with open(os.path.join(tmp, "labels.csv"), "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["path", "word", "voice", "rate", "snr_db"])
+        w.writerow(["path", "word", "voice", "rate", "speed", "snr_db"])
         w.writerows(rows)
     shutil.rmtree(args.out, ignore_errors=True)
     os.replace(tmp, args.out)

@@ -414,7 +414,8 @@ public final class Experiment {
                 d.test() == null ? null : only(d.test(), t),
                 d.preprocessor(),
                 d.numericNames(),
-                d.vocabularySizes());
+                d.vocabularySizes(),
+                d.audio());
     }
 
     private static Dataset only(Dataset d, int t) {

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
@@ -21,9 +20,10 @@ import java.util.Map;
  * A convolutional encoder over log-mel spectrograms (time × frequency), in the style of the small
  * keyword-spotting CNNs of Sainath and Parada, "Convolutional Neural Networks for Small-footprint
  * Keyword Spotting", Interspeech 2015: per stage a 3×3 convolution (padding 1), batch
- * normalisation, ReLU and 2×2 max-pooling, which halves both time and frequency; then the feature
- * maps are flattened (keeping where in time each pattern occurred) into a fully connected layer of
- * {@code hidden} units with ReLU, and optional dropout.
+ * normalisation, ReLU and 2×2 max-pooling, which halves both time and frequency; then, for every
+ * channel and frequency row, the mean and the maximum over time (so a word is recognised wherever
+ * it starts in the clip, while the frequency layout that tells voices apart is kept), into a fully
+ * connected layer of {@code hidden} units with ReLU, and optional dropout.
  *
  * <p>Input (B, frames · bands), frame-major as {@link org.mtl4j.data.audio.AudioSpec} lays it out;
  * output (B, hidden). {@code bands} is taken from the data settings when the config leaves it out
@@ -136,7 +136,17 @@ public record AudioCnnSpec(int bands, List<Integer> channels, int hidden, double
             seq.add(relu());
             seq.add(Pool.maxPool2dBlock(new Shape(2, 2)));
         }
-        seq.add(Blocks.batchFlattenBlock());
+        seq.add(
+                new LambdaBlock(
+                        l -> {
+                            NDArray x = l.singletonOrThrow(); // (B, C, T', F')
+                            NDArray mean = x.mean(new int[] {2});
+                            NDArray max = x.max(new int[] {2});
+                            return new NDList(
+                                    Cat.of(new NDList(mean, max), 1)
+                                            .reshape(x.getShape().get(0), -1));
+                        },
+                        "time_pooling"));
         seq.add(Linear.builder().setUnits(hidden).build());
         seq.add(relu());
         if (dropout > 0) {

@@ -190,6 +190,22 @@ class AudioDataTest {
     }
 
     @Test
+    void compareTrainsSingleTaskBaselinesOnTheSameSpectrograms() throws Exception {
+        Path list = dataset(tmp.resolve("clips"), 60, 8);
+        Path cfg = config(list, "{type: audio_cnn, channels: [4, 8], hidden: 16}", "");
+        Files.writeString(cfg, Files.readString(cfg).replace("epochs: 30", "epochs: 2"));
+        Path dir = tmp.resolve("compare");
+        var r = Experiment.fromYaml(cfg).compare(dir, label -> Listeners.none());
+        assertEquals(List.of("word", "voice", "length"), r.taskNames());
+        assertTrue(Double.isFinite(r.deltaM().overall()), "Δm " + r.deltaM());
+        for (String t : List.of("word", "voice", "length")) {
+            String json = Files.readString(dir.resolve("stl-" + t).resolve("model/model.json"));
+            assertTrue(
+                    json.contains("path_column"), "single-task " + t + " keeps the audio settings");
+        }
+    }
+
+    @Test
     void featuresAreCachedAndRecomputedWhenAFileChanges() throws Exception {
         Path list = dataset(tmp.resolve("clips"), 12, 5);
         AudioSpec spec = new AudioSpec("path", 0.8, 25, 10, 24, 4000);
