@@ -18,6 +18,7 @@ import java.util.TreeMap;
  */
 final class BpeLearner {
     private static final int UNKNOWN = -1;
+    private static final int MIX = 0x9E3779B9;
 
     private final int vocabulary;
     private final List<String> names = new ArrayList<>();
@@ -178,7 +179,7 @@ final class BpeLearner {
 
     private void offer(long k, int n) {
         if (n >= 2) {
-            queue.add(new long[] {n, k >>> 32, k & 0xffffffffL});
+            queue.add(new long[] {n, left(k), right(k)});
         }
     }
 
@@ -225,7 +226,19 @@ final class BpeLearner {
         return java.util.Arrays.copyOf(out, n);
     }
 
+    /**
+     * The pair (a, b) as one long: a in the high half, b mixed with a multiple of a in the low
+     * half, so that {@link Long#hashCode} (high half xor low half) spreads pairs of small ids.
+     */
     private static long key(int a, int b) {
-        return ((long) a << 32) | (b & 0xffffffffL);
+        return ((long) a << 32) | ((b ^ a * MIX) & 0xffffffffL);
+    }
+
+    private static int left(long key) {
+        return (int) (key >>> 32);
+    }
+
+    private static int right(long key) {
+        return (int) key ^ left(key) * MIX;
     }
 }
