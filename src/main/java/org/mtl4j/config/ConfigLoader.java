@@ -308,7 +308,7 @@ public final class ConfigLoader {
 
     /**
      * {@code data.text}: a list of text columns (default settings), or a mapping column → {@code
-     * {max_tokens, min_count, max_vocabulary, lowercase}}.
+     * {tokenizer, max_tokens, min_count, max_vocabulary or vocabulary, lowercase}}.
      */
     private static java.util.Map<String, org.mtl4j.data.TextSpec> textColumns(
             Options d, List<String> numeric, List<String> categorical) {
@@ -330,18 +330,7 @@ public final class ConfigLoader {
                     out.put(col, dflt);
                     continue;
                 }
-                Options o = t.getSection(col);
-                org.mtl4j.data.TextSpec s =
-                        guard(
-                                o,
-                                () ->
-                                        new org.mtl4j.data.TextSpec(
-                                                o.getInt("max_tokens", dflt.maxTokens()),
-                                                o.getInt("min_count", dflt.minCount()),
-                                                o.getInt("max_vocabulary", dflt.maxVocabulary()),
-                                                o.getBoolean("lowercase", dflt.lowercase())));
-                o.finish();
-                out.put(col, s);
+                out.put(col, textSpec(t.getSection(col)));
             }
             t.finish();
         }
@@ -357,6 +346,64 @@ public final class ConfigLoader {
             }
         }
         return out;
+    }
+
+    /**
+     * One text column's options: {@code tokenizer} (word or bpe), {@code max_tokens}, {@code
+     * min_count}, {@code lowercase}, and {@code max_vocabulary} (word) or {@code vocabulary} (bpe).
+     */
+    private static org.mtl4j.data.TextSpec textSpec(Options o) {
+        org.mtl4j.data.TextSpec dflt = org.mtl4j.data.TextSpec.defaults();
+        String name = o.getString("tokenizer", "word");
+        org.mtl4j.data.TextSpec.Tokenizer tok = org.mtl4j.data.TextSpec.Tokenizer.parse(name);
+        if (tok == null) {
+            throw new Mtl4jException(
+                    o.at("tokenizer")
+                            + ": unknown tokenizer \""
+                            + name
+                            + "\"; use one of "
+                            + org.mtl4j.data.TextSpec.Tokenizer.names());
+        }
+        boolean bpe = tok == org.mtl4j.data.TextSpec.Tokenizer.BPE;
+        String own = bpe ? "vocabulary" : "max_vocabulary";
+        String other = bpe ? "max_vocabulary" : "vocabulary";
+        if (o.has(other)) {
+            throw new Mtl4jException(
+                    o.at(other)
+                            + ": not an option of tokenizer "
+                            + tok.configName()
+                            + (bpe
+                                    ? "; the number of subword pieces is set by vocabulary"
+                                    : "; vocabulary sets the number of pieces of tokenizer: bpe,"
+                                            + " the word vocabulary is capped by max_vocabulary"));
+        }
+        int size =
+                o.getInt(
+                        own,
+                        bpe
+                                ? org.mtl4j.data.TextSpec.DEFAULT_BPE_VOCABULARY
+                                : dflt.maxVocabulary());
+        if (bpe && size < org.mtl4j.data.TextSpec.MIN_BPE_VOCABULARY) {
+            throw new Mtl4jException(
+                    o.at(own)
+                            + ": must be at least "
+                            + org.mtl4j.data.TextSpec.MIN_BPE_VOCABULARY
+                            + " subword pieces (the characters and the end-of-word symbol are"
+                            + " pieces too), got "
+                            + size);
+        }
+        org.mtl4j.data.TextSpec s =
+                guard(
+                        o,
+                        () ->
+                                new org.mtl4j.data.TextSpec(
+                                        o.getInt("max_tokens", dflt.maxTokens()),
+                                        o.getInt("min_count", dflt.minCount()),
+                                        size,
+                                        o.getBoolean("lowercase", dflt.lowercase()),
+                                        tok));
+        o.finish();
+        return s;
     }
 
     private static List<TaskConfig> tasks(Options root, Path base) {

@@ -121,9 +121,14 @@ public final class ConfigWriter {
                         .forEach(
                                 (col, s) -> {
                                     Map<String, Object> o = new LinkedHashMap<>();
+                                    boolean bpe =
+                                            s.tokenizer() == org.mtl4j.data.TextSpec.Tokenizer.BPE;
+                                    if (bpe) {
+                                        o.put("tokenizer", s.tokenizer().configName());
+                                    }
                                     o.put("max_tokens", s.maxTokens());
                                     o.put("min_count", s.minCount());
-                                    o.put("max_vocabulary", s.maxVocabulary());
+                                    o.put(bpe ? "vocabulary" : "max_vocabulary", s.maxVocabulary());
                                     o.put("lowercase", s.lowercase());
                                     text.put(col, o);
                                 });

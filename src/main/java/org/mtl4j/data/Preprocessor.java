@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.mtl4j.Mtl4jException;
 
 /**
@@ -24,6 +25,10 @@ import org.mtl4j.Mtl4jException;
  * position i gets id i + 1. Id 0 is shared by empty cells and values not seen in training
  * (out-of-vocabulary). Values are compared exactly (case and whitespace matter); a cell that is
  * empty or whitespace-only counts as empty.
+ *
+ * <p>Text column ({@link TextSpec}): a multi-valued categorical column whose values are the tokens
+ * of the cell, words or byte-pair pieces ({@link BytePairEncoding}), with the vocabulary (and the
+ * merges) learned on the training split; its slots are the most tokens of a training cell.
  */
 public final class Preprocessor {
 
@@ -31,7 +36,10 @@ public final class Preprocessor {
      * Everything needed to rebuild a fitted preprocessor; a plain record of lists and arrays so
      * that it serialises as JSON (e.g. with Jackson). {@code means[j]} and {@code stds[j]} belong
      * to {@code numeric.get(j)}; {@code vocabularies.get(j)} lists the known values of {@code
-     * categorical.get(j)} in id order (the value at position i has id i + 1).
+     * categorical.get(j)} in id order (the value at position i has id i + 1). For a text column
+     * with the bpe tokenizer the vocabulary lists the pieces and {@code merges} holds its byte-pair
+     * merges in learned order ({@link BytePairEncoding}); a state saved before subwords existed has
+     * none (null reads as empty).
      */
     public record State(
             List<String> numeric,
@@ -42,10 +50,35 @@ public final class Preprocessor {
             Map<String, Integer> hashBuckets,
             Map<String, String> multiValued,
             Map<String, Integer> maxValues,
-            Map<String, TextSpec> text) {
+            Map<String, TextSpec> text,
+            Map<String, List<String>> merges) {
 
         /** Most values a multi-valued cell keeps (the first ones). */
         public static final int MAX_VALUES = 64;
+
+        /** No subword column. */
+        public State(
+                List<String> numeric,
+                double[] means,
+                double[] stds,
+                List<String> categorical,
+                List<List<String>> vocabularies,
+                Map<String, Integer> hashBuckets,
+                Map<String, String> multiValued,
+                Map<String, Integer> maxValues,
+                Map<String, TextSpec> text) {
+            this(
+                    numeric,
+                    means,
+                    stds,
+                    categorical,
+                    vocabularies,
+                    hashBuckets,
+                    multiValued,
+                    maxValues,
+                    text,
+                    Map.of());
+        }
 
         /** No multi-valued column. */
         public State(
@@ -121,6 +154,26 @@ public final class Preprocessor {
             text =
                     java.util.Collections.unmodifiableSortedMap(
                             new java.util.TreeMap<>(text == null ? Map.of() : text));
+            java.util.TreeMap<String, List<String>> m = new java.util.TreeMap<>();
+            (merges == null ? Map.<String, List<String>>of() : merges)
+                    .forEach((col, list) -> m.put(col, List.copyOf(list)));
+            merges = java.util.Collections.unmodifiableSortedMap(m);
+            for (Map.Entry<String, TextSpec> e : text.entrySet()) {
+                boolean bpe = e.getValue().tokenizer() == TextSpec.Tokenizer.BPE;
+                if (bpe != merges.containsKey(e.getKey())) {
+                    throw new IllegalArgumentException(
+                            "text column \""
+                                    + e.getKey()
+                                    + "\": "
+                                    + (bpe
+                                            ? "bpe tokenizer without merges"
+                                            : "merges without bpe"));
+                }
+            }
+            if (!text.keySet().containsAll(merges.keySet())) {
+                throw new IllegalArgumentException(
+                        "merges for columns that are not text columns: " + merges.keySet());
+            }
             for (String col : multiValued.keySet()) {
                 Integer l = maxValues.get(col);
                 int cap = text.containsKey(col) ? TextSpec.MAX_TOKENS : MAX_VALUES;
@@ -168,10 +221,21 @@ public final class Preprocessor {
 
     private final State state;
     private final List<Map<String, Integer>> ids;
+    private final Map<String, Function<String, List<String>>> tokenizers = new HashMap<>();
 
     private Preprocessor(State state) {
         this.state = state;
         this.ids = new ArrayList<>();
+        state.text()
+                .forEach(
+                        (col, spec) ->
+                                tokenizers.put(
+                                        col,
+                                        TextColumns.tokenizer(
+                                                spec,
+                                                state.vocabularies()
+                                                        .get(state.categorical().indexOf(col)),
+                                                state.merges().get(col))));
         for (int j = 0; j < state.categorical().size(); j++) {
             Map<String, Integer> m = new HashMap<>();
             List<String> vocab = state.vocabularies().get(j);
@@ -208,18 +272,24 @@ public final class Preprocessor {
         }
         List<List<String>> vocabularies = new ArrayList<>();
         Map<String, Integer> maxValues = new HashMap<>();
+        Map<String, List<String>> merges = new HashMap<>();
         for (String column : schema.categorical()) {
             String sep = schema.multiValued().get(column);
             TextSpec text = schema.text().get(column);
+            if (text != null) {
+                TextColumns.Fitted f = TextColumns.fit(trains, column, text);
+                vocabularies.add(f.vocabulary());
+                maxValues.put(column, f.slots());
+                if (f.merges() != null) {
+                    merges.put(column, f.merges());
+                }
+                continue;
+            }
             vocabularies.add(
                     schema.hashBuckets().containsKey(column)
                             ? List.of()
-                            : text != null
-                                    ? fitTextVocabulary(trains, column, text)
-                                    : fitVocabulary(trains, column, sep));
-            if (text != null) {
-                maxValues.put(column, maxWordCount(trains, column, text));
-            } else if (sep != null) {
+                            : fitVocabulary(trains, column, sep));
+            if (sep != null) {
                 maxValues.put(column, maxValueCount(trains, column, sep));
             }
         }
@@ -233,7 +303,8 @@ public final class Preprocessor {
                         schema.hashBuckets(),
                         schema.multiValued(),
                         maxValues,
-                        schema.text()));
+                        schema.text(),
+                        merges));
     }
 
     /** Rebuilds a fitted preprocessor from {@link #state()}. */
@@ -327,11 +398,9 @@ public final class Preprocessor {
                                     : m.getOrDefault(table.cell(r, c), 0);
                     continue;
                 }
-                TextSpec text = state.text().get(col);
+                Function<String, List<String>> text = tokenizers.get(col);
                 List<String> tokens =
-                        text != null
-                                ? text.tokens(table.cell(r, c))
-                                : tokens(table.cell(r, c), sep);
+                        text != null ? text.apply(table.cell(r, c)) : tokens(table.cell(r, c), sep);
                 int pad = sizes[j] - 1;
                 for (int k = 0; k < slots[j]; k++) {
                     categorical[r * cw + offset + k] =
@@ -406,45 +475,6 @@ public final class Preprocessor {
             }
         }
         return Math.min(max, State.MAX_VALUES);
-    }
-
-    /** Words of a text column seen at least minCount times, the maxVocabulary most frequent. */
-    private static List<String> fitTextVocabulary(List<CsvTable> ts, String column, TextSpec spec) {
-        Map<String, Integer> counts = new HashMap<>();
-        for (CsvTable t : ts) {
-            int c = t.requireColumn(column, "text feature");
-            for (int r = 0; r < t.rows(); r++) {
-                for (String w : spec.tokens(t.cell(r, c))) {
-                    counts.merge(w, 1, Integer::sum);
-                }
-            }
-        }
-        List<String> vocab = new ArrayList<>();
-        counts.forEach(
-                (w, n) -> {
-                    if (n >= spec.minCount()) {
-                        vocab.add(w);
-                    }
-                });
-        vocab.sort(
-                (a, b) -> {
-                    int byCount = Integer.compare(counts.get(b), counts.get(a));
-                    return byCount != 0 ? byCount : a.compareTo(b);
-                });
-        return vocab.size() > spec.maxVocabulary()
-                ? List.copyOf(vocab.subList(0, spec.maxVocabulary()))
-                : vocab;
-    }
-
-    private static int maxWordCount(List<CsvTable> ts, String column, TextSpec spec) {
-        int max = 1;
-        for (CsvTable t : ts) {
-            int c = t.requireColumn(column, "text feature");
-            for (int r = 0; r < t.rows(); r++) {
-                max = Math.max(max, spec.tokens(t.cell(r, c)).size());
-            }
-        }
-        return max;
     }
 
     private static List<String> fitVocabulary(List<CsvTable> ts, String column, String sep) {

@@ -1,6 +1,7 @@
 package org.mtl4j.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +20,10 @@ import org.mtl4j.config.ConfigLoader;
 import org.mtl4j.config.ConfigWriter;
 import org.mtl4j.train.Listeners;
 
-/** Text columns: words, the learned vocabulary, config, and a model that learns from words. */
+/**
+ * Text columns: words, the learned vocabulary, config (word and bpe tokenizers), and models that
+ * learn from words and from subword pieces.
+ */
 class TextFeaturesTest {
     @TempDir Path tmp;
 
@@ -107,6 +111,102 @@ class TextFeaturesTest {
     }
 
     @Test
+    void configReadsTheBpeTokenizerAndNamesBadValues() throws Exception {
+        Path csv = tmp.resolve("d.csv");
+        Files.writeString(csv, "doc,y\nhello world,1\nbye now,0\n");
+        String base =
+                "name: t\ndata:\n  train: d.csv\n  text:\n    doc: %s\n"
+                        + "tasks: [{name: y, type: binary, label: y}]\n";
+        Path bpe = tmp.resolve("bpe.yaml");
+        Files.writeString(bpe, String.format(base, "{tokenizer: bpe, vocabulary: 300}"));
+        var c = ConfigLoader.load(bpe);
+        assertEquals(
+                TextSpec.bpe(200, 2, 300, true),
+                ((org.mtl4j.config.DataConfig.Csv) c.data()).text().get("doc"));
+        String yaml = ConfigWriter.toYaml(c);
+        assertTrue(yaml.contains("tokenizer: bpe") && yaml.contains("vocabulary: 300"), yaml);
+        Path again = tmp.resolve("again.yaml");
+        Files.writeString(again, yaml);
+        assertEquals(yaml, ConfigWriter.toYaml(ConfigLoader.load(again)), "round trip");
+        Path dflt = tmp.resolve("dflt.yaml");
+        Files.writeString(dflt, String.format(base, "{tokenizer: bpe}"));
+        var d = (org.mtl4j.config.DataConfig.Csv) ConfigLoader.load(dflt).data();
+        assertEquals(TextSpec.DEFAULT_BPE_VOCABULARY, d.text().get("doc").maxVocabulary());
+        Path word = tmp.resolve("word.yaml");
+        Files.writeString(word, String.format(base, "{tokenizer: word, max_tokens: 5}"));
+        var w = (org.mtl4j.config.DataConfig.Csv) ConfigLoader.load(word).data();
+        assertEquals(new TextSpec(5, 2, 20_000, true), w.text().get("doc"));
+        assertFalse(ConfigWriter.toYaml(ConfigLoader.load(word)).contains("tokenizer"));
+        assertConfigError(
+                base,
+                "{tokenizer: wordpiece}",
+                "data.text.doc.tokenizer",
+                "\"wordpiece\"",
+                "word, bpe");
+        assertConfigError(
+                base,
+                "{tokenizer: bpe, vocabulary: 20}",
+                "data.text.doc.vocabulary",
+                "at least 50",
+                "got 20");
+        assertConfigError(
+                base,
+                "{tokenizer: bpe, max_vocabulary: 900}",
+                "data.text.doc.max_vocabulary",
+                "vocabulary");
+        assertConfigError(base, "{vocabulary: 900}", "data.text.doc.vocabulary", "bpe");
+    }
+
+    private void assertConfigError(String base, String spec, String... parts) throws Exception {
+        Path bad = tmp.resolve("bad.yaml");
+        Files.writeString(bad, String.format(base, spec));
+        Mtl4jException e = assertThrows(Mtl4jException.class, () -> ConfigLoader.load(bad));
+        for (String part : parts) {
+            assertTrue(e.getMessage().contains(part), part + " not in: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aBpeModelLearnsAndPredictsRawTextTheSameAfterReloading() throws Exception {
+        Path cfg = wordsConfig("", "{doc: {tokenizer: bpe, vocabulary: 60, max_tokens: 40}}");
+        Files.write(tmp.resolve("words-test.csv"), words(200, 5));
+        Files.writeString(
+                cfg,
+                Files.readString(cfg)
+                        .replace("test_fraction: 0.2", "test: words-test.csv")
+                        .replace("epochs: 15", "epochs: 8"));
+        Path run = tmp.resolve("bpe");
+        RunResult res = Experiment.fromYaml(cfg).train(run, Listeners.none());
+        for (String t : List.of("good", "bad")) {
+            double auc = res.metrics().get(t).get("auc");
+            assertTrue(auc > 0.95, t + " auc " + auc);
+        }
+        var json = org.mtl4j.run.Json.read(run.resolve("model").resolve("model.json"));
+        var pre = json.get("preprocessor");
+        assertTrue(pre.get("merges").get("doc").size() > 0, "the merges are saved");
+        // the ten distinct words become whole pieces before the vocabulary is full
+        assertTrue(pre.get("vocabularies").get(0).size() <= 60, "at most 60 pieces");
+        assertTrue(pre.get("vocabularies").get(0).toString().contains("excellent</w>"));
+        try (org.mtl4j.run.Predictor p = org.mtl4j.run.Predictor.load(run)) {
+            CsvTable test = CsvTable.read(tmp.resolve("words-test.csv"));
+            var tasks = p.tasks();
+            assertEquals(
+                    res.metrics(),
+                    p.evaluate(p.labelled(test)).byTask(tasks),
+                    "the reloaded model scores the test texts as in training");
+            // raw text, as in a serve request: the same outputs as the table
+            List<Map<String, Object>> records = new ArrayList<>();
+            for (int r = 0; r < 5; r++) {
+                records.add(Map.of("doc", test.cell(r, test.columnIndex("doc"))));
+            }
+            float[][] raw = p.predictRaw(p.features(test));
+            assertEquals(
+                    p.format(raw, test.rows(), 0, 5, p.taskIndices(List.of())),
+                    p.predict(records, List.of()));
+        }
+    }
+
+    @Test
     void maxPoolingTakesTheLargestOfTheWordsAndIgnoresPadding() {
         org.mtl4j.run.Engines.start(1, 5);
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
@@ -179,10 +279,41 @@ class TextFeaturesTest {
      * config trains both tasks on the text column ({@code extraModel}: more model lines).
      */
     private Path wordsConfig(String extraModel) throws Exception {
-        Random r = new Random(3);
+        return wordsConfig(extraModel, "[doc]");
+    }
+
+    /** {@link #wordsConfig(String)} with the given {@code data.text}. */
+    private Path wordsConfig(String extraModel, String text) throws Exception {
+        Files.write(tmp.resolve("words.csv"), words(600, 3));
+        Path cfg = tmp.resolve("words.yaml");
+        Files.writeString(
+                cfg,
+                String.join(
+                        "\n",
+                        "name: words",
+                        "seed: 2",
+                        "threads: 1",
+                        "data: {train: words.csv, validation_fraction: 0.2, test_fraction: 0.2,"
+                                + " text: "
+                                + text
+                                + "}",
+                        "tasks:",
+                        "  - {name: good, type: binary, label: good}",
+                        "  - {name: bad, type: binary, label: bad}",
+                        "model:",
+                        "  embedding_dim: 8",
+                        "  encoder: {hidden: [16]}",
+                        extraModel + "trainer: {epochs: 15, batch_size: 32, lr: 0.01}",
+                        ""));
+        return cfg;
+    }
+
+    /** {@code n} lines of the words CSV (and its header), seeded. */
+    private static List<String> words(int n, long seed) {
+        Random r = new Random(seed);
         String[] filler = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"};
         List<String> lines = new ArrayList<>(List.of("doc,good,bad"));
-        for (int i = 0; i < 600; i++) {
+        for (int i = 0; i < n; i++) {
             StringBuilder b = new StringBuilder();
             boolean good = r.nextBoolean();
             boolean bad = r.nextBoolean();
@@ -197,25 +328,6 @@ class TextFeaturesTest {
             }
             lines.add("\"" + b.toString().strip() + "\"," + (good ? 1 : 0) + "," + (bad ? 1 : 0));
         }
-        Files.write(tmp.resolve("words.csv"), lines);
-        Path cfg = tmp.resolve("words.yaml");
-        Files.writeString(
-                cfg,
-                String.join(
-                        "\n",
-                        "name: words",
-                        "seed: 2",
-                        "threads: 1",
-                        "data: {train: words.csv, validation_fraction: 0.2, test_fraction: 0.2,"
-                                + " text: [doc]}",
-                        "tasks:",
-                        "  - {name: good, type: binary, label: good}",
-                        "  - {name: bad, type: binary, label: bad}",
-                        "model:",
-                        "  embedding_dim: 8",
-                        "  encoder: {hidden: [16]}",
-                        extraModel + "trainer: {epochs: 15, batch_size: 32, lr: 0.01}",
-                        ""));
-        return cfg;
+        return lines;
     }
 }
