@@ -73,10 +73,11 @@ public final class CsvTable {
 
     /**
      * Reads a CSV file (or, for a {@code .parquet} file, a Parquet file: {@link ParquetTables}; for
-     * an {@code .arff} file, Weka's format: {@link ArffReader}). Throws {@link Mtl4jException} when
-     * the file is missing or unreadable, is not UTF-8, has no data rows, has an empty or duplicate
-     * column name, has a record whose field count differs from the header's, or has an unterminated
-     * quoted field.
+     * an {@code .arff} file, Weka's format: {@link ArffReader}; for a {@code .jsonl} or {@code
+     * .ndjson} file, one JSON object per line: {@link JsonLinesReader}). Throws {@link
+     * Mtl4jException} when the file is missing or unreadable, is not UTF-8, has no data rows, has
+     * an empty or duplicate column name, has a record whose field count differs from the header's,
+     * or has an unterminated quoted field.
      */
     public static CsvTable read(Path file) {
         if (ParquetTables.isParquet(file)) {
@@ -84,6 +85,9 @@ public final class CsvTable {
         }
         if (ArffReader.isArff(file)) {
             return ArffReader.read(file);
+        }
+        if (JsonLinesReader.isJsonLines(file)) {
+            return JsonLinesReader.read(file);
         }
         String name = file.toString();
         byte[] bytes;
