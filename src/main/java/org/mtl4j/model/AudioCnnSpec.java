@@ -23,7 +23,7 @@ import java.util.Map;
  * normalisation, ReLU and 2×2 max-pooling, which halves both time and frequency; then, for every
  * channel and frequency row, the mean and the maximum over time (so a word is recognised wherever
  * it starts in the clip, while the frequency layout that tells voices apart is kept), into a fully
- * connected layer of {@code hidden} units with ReLU, and optional dropout.
+ * connected layer of {@code hidden} units with batch normalisation and ReLU, and optional dropout.
  *
  * <p>Input (B, frames · bands), frame-major as {@link org.mtl4j.data.audio.AudioSpec} lays it out;
  * output (B, hidden). {@code bands} is taken from the data settings when the config leaves it out
@@ -148,6 +148,9 @@ public record AudioCnnSpec(int bands, List<Integer> channels, int hidden, double
                         },
                         "time_pooling"));
         seq.add(Linear.builder().setUnits(hidden).build());
+        // keeps the representation at unit scale: maxima over time of many positive maps would
+        // otherwise start the heads' outputs (and a regression loss) far from the labels
+        seq.add(BatchNorm.builder().build());
         seq.add(relu());
         if (dropout > 0) {
             seq.add(Dropout.builder().optRate((float) dropout).build());
@@ -190,7 +193,7 @@ public record AudioCnnSpec(int bands, List<Integer> channels, int hidden, double
         for (int s = 1; s <= channels.size(); s++) {
             ends.add(4 * s);
         }
-        ends.add(4 * channels.size() + (dropout > 0 ? 4 : 3));
+        ends.add(4 * channels.size() + (dropout > 0 ? 5 : 4));
         return ends;
     }
 }
