@@ -106,6 +106,9 @@ public final class Experiment {
             MultiTaskModel model = new MultiTaskModel(spec, tasks);
             try {
                 model.initialize(base);
+            } catch (IllegalArgumentException e) {
+                // a layout the architecture cannot build (e.g. feature map sizes)
+                throw new Mtl4jException("model: " + e.getMessage(), e);
             } catch (ai.djl.engine.EngineException | OutOfMemoryError e) {
                 throw new Mtl4jException(
                         "cannot create the model ("

@@ -26,8 +26,10 @@ import java.util.Map;
  * connected layer of {@code hidden} units with batch normalisation and ReLU, and optional dropout.
  *
  * <p>Input (B, frames · bands), frame-major as {@link org.mtl4j.data.audio.AudioSpec} lays it out;
- * output (B, hidden). {@code bands} is taken from the data settings when the config leaves it out
- * (0 until then).
+ * output (B, hidden). Frames and bands are padded at the clip's lowest level up to multiples of
+ * 2^stages, so that every stage halves the map exactly (which attention architectures such as MTAN
+ * need). {@code bands} is taken from the data settings when the config leaves it out (0 until
+ * then).
  *
  * @param bands mel bands per frame (0: not yet known)
  * @param channels feature maps of each stage (1 to 5 stages)
@@ -117,12 +119,18 @@ public record AudioCnnSpec(int bands, List<Integer> channels, int hidden, double
             throw new IllegalStateException("bands not set");
         }
         int b = bands;
+        int m = minimumSide();
         SequentialBlock seq = new SequentialBlock();
         seq.add(
                 new LambdaBlock(
                         l -> {
                             NDArray x = l.singletonOrThrow();
-                            return new NDList(x.reshape(x.getShape().get(0), 1, -1, b));
+                            long batch = x.getShape().get(0);
+                            x = x.reshape(batch, 1, -1, b);
+                            // pad time and frequency to multiples of 2^stages at the clip's lowest
+                            // level, so that every pooling stage halves the map exactly
+                            x = padTo(x, 2, m);
+                            return new NDList(padTo(x, 3, m));
                         },
                         "to_spectrogram"));
         for (int c : channels) {
@@ -156,6 +164,20 @@ public record AudioCnnSpec(int bands, List<Integer> channels, int hidden, double
             seq.add(Dropout.builder().optRate((float) dropout).build());
         }
         return seq;
+    }
+
+    /** {@code x} (B, 1, T, F) padded along {@code axis} to a multiple of {@code m}. */
+    private static NDArray padTo(NDArray x, int axis, int m) {
+        Shape s = x.getShape();
+        long size = s.get(axis);
+        long pad = (size + m - 1) / m * m - size;
+        if (pad == 0) {
+            return x;
+        }
+        NDArray low = x.reshape(s.get(0), -1).min(new int[] {1}, true).reshape(s.get(0), 1, 1, 1);
+        long[] dims = s.getShape().clone();
+        dims[axis] = pad;
+        return Cat.of(new NDList(x, low.broadcast(new Shape(dims))), axis);
     }
 
     private static Block relu() {
