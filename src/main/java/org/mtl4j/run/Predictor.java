@@ -76,11 +76,11 @@ public final class Predictor implements AutoCloseable {
         if (in == null) {
             if (description.audio() != null) {
                 throw new Mtl4jException(
-                        "this model reads WAV files; records of named features cannot describe"
-                                + " them (serving audio models is not supported yet: use mtl4j"
+                        "this model reads WAV files, not records of named features: send"
+                                + " {\"wav\": \"<base64 of the file>\"} records, or use mtl4j"
                                 + " predict with a CSV that lists the WAV files in column \""
                                 + description.audio().pathColumn()
-                                + "\")");
+                                + "\"");
             }
             var enc = description.spec().encoder();
             if (enc instanceof org.mtl4j.model.LeNetSpec
@@ -103,8 +103,19 @@ public final class Predictor implements AutoCloseable {
         return in;
     }
 
-    /** Model features of JSON records (see {@link RecordInput} for what each must hold). */
+    /** Whether the model reads WAV files (its records are {@code {"wav": "<base64>"}}). */
+    public boolean readsAudio() {
+        return description.audio() != null;
+    }
+
+    /**
+     * Model features of JSON records (see {@link RecordInput} for what each must hold; for an audio
+     * model, each record is {@code {"wav": "<base64 of a WAV file>"}}).
+     */
     public FeatureMatrix features(List<JsonNode> records) {
+        if (readsAudio()) {
+            return audioFeatures(records);
+        }
         RecordInput in = recordInput();
         FeatureMatrix x = features(in.table(records));
         // a value far outside the training range can still overflow once standardised
@@ -229,6 +240,45 @@ public final class Predictor implements AutoCloseable {
     /** Raw outputs per task (logits or values), rows × width each. */
     public synchronized float[][] predictRaw(FeatureMatrix x) {
         return Evaluator.predict(model, manager, x, 1024);
+    }
+
+    private FeatureMatrix audioFeatures(List<JsonNode> records) {
+        List<org.mtl4j.data.audio.WavReader.Audio> clips = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            String name = records.size() > 1 ? "record " + (i + 1) : "record";
+            JsonNode r = records.get(i);
+            String hint = "; send {\"wav\": \"<the WAV file's bytes in base64>\"}";
+            if (r == null || !r.isObject()) {
+                throw new Mtl4jException(
+                        name
+                                + ": expected a JSON object, got "
+                                + (r == null ? "null" : r.getNodeType().toString().toLowerCase())
+                                + hint);
+            }
+            java.util.Iterator<String> keys = r.fieldNames();
+            while (keys.hasNext()) {
+                String k = keys.next();
+                if (!k.equals("wav")) {
+                    throw new Mtl4jException(
+                            name + ": unknown key \"" + k + "\"; this model reads audio" + hint);
+                }
+            }
+            JsonNode wav = r.get("wav");
+            if (wav == null || !wav.isTextual()) {
+                throw new Mtl4jException(name + ": missing \"wav\" string" + hint);
+            }
+            byte[] bytes;
+            try {
+                bytes = java.util.Base64.getMimeDecoder().decode(wav.textValue());
+            } catch (IllegalArgumentException e) {
+                throw new Mtl4jException(
+                        name + ", \"wav\": not base64 (" + e.getMessage() + ")" + hint);
+            }
+            clips.add(org.mtl4j.data.audio.WavReader.parse(name, bytes));
+            names.add(name);
+        }
+        return org.mtl4j.data.audio.AudioFeatures.ofClips(description.audio(), clips, names);
     }
 
     /** Model features of a table, with the preprocessing saved at training time. */

@@ -104,7 +104,7 @@ public final class ModelServer implements AutoCloseable {
 
     private ModelServer(Path runDir, Predictor predictor, Options options) {
         this.predictor = predictor;
-        this.input = predictor.recordInput();
+        this.input = predictor.readsAudio() ? null : predictor.recordInput();
         this.options = options;
         this.batcher =
                 new MicroBatcher(
@@ -428,11 +428,19 @@ public final class ModelServer implements AutoCloseable {
             tasks.add(d);
         }
         m.put("tasks", tasks);
-        Map<String, Object> features = new LinkedHashMap<>();
-        input.features()
-                .forEach((k, v) -> features.put(k, v.name().toLowerCase(java.util.Locale.ROOT)));
-        m.put("features", features);
-        m.put("example_request", input.exampleRecord());
+        if (input == null) {
+            Map<String, Object> audio =
+                    new LinkedHashMap<>(predictor.description().audio().describe());
+            m.put("audio", audio);
+            m.put("example_request", Map.of("wav", "<base64 of a mono or stereo PCM WAV file>"));
+        } else {
+            Map<String, Object> features = new LinkedHashMap<>();
+            input.features()
+                    .forEach(
+                            (k, v) -> features.put(k, v.name().toLowerCase(java.util.Locale.ROOT)));
+            m.put("features", features);
+            m.put("example_request", input.exampleRecord());
+        }
         Map<String, Object> limits = new LinkedHashMap<>();
         limits.put("max_body_bytes", options.maxBodyBytes());
         limits.put("max_records", options.maxRecords());

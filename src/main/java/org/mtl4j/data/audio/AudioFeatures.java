@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.mtl4j.Mtl4jException;
 import org.mtl4j.data.CsvTable;
@@ -130,6 +131,43 @@ public final class AudioFeatures {
             writeCache(cache, m);
         }
         return new Outcome(m, false, cut, cache);
+    }
+
+    /**
+     * Features of clips already in memory (no cache), e.g. WAV files sent to a server; {@code
+     * names} name each clip in errors.
+     */
+    public static FeatureMatrix ofClips(
+            AudioSpec spec, List<WavReader.Audio> clips, List<String> names) {
+        int width = spec.width();
+        float[] x = new float[clips.size() * width];
+        Map<Integer, LogMel> byRate = new HashMap<>();
+        for (int r = 0; r < clips.size(); r++) {
+            WavReader.Audio a = clips.get(r);
+            if (spec.maxHz() > a.sampleRate() / 2.0) {
+                throw new Mtl4jException(
+                        names.get(r)
+                                + ": sampled at "
+                                + a.sampleRate()
+                                + " Hz; this model reads frequencies up to "
+                                + spec.maxHz()
+                                + " Hz, so it needs at least "
+                                + (int) Math.ceil(2 * spec.maxHz())
+                                + " Hz");
+            }
+            LogMel lm =
+                    byRate.computeIfAbsent(
+                            a.sampleRate(),
+                            rate ->
+                                    new LogMel(
+                                            rate,
+                                            spec.windowMs(),
+                                            spec.hopMs(),
+                                            spec.bands(),
+                                            spec.maxHz()));
+            clip(spec, a, x, r * width, lm);
+        }
+        return new FeatureMatrix(clips.size(), width, x, 0, new int[0]);
     }
 
     /**

@@ -35,7 +35,8 @@ public final class WavReader {
         return parse(file.toString(), bytes);
     }
 
-    static Audio parse(String name, byte[] bytes) {
+    /** Parses WAV bytes; {@code name} names them in errors. */
+    public static Audio parse(String name, byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < 12 || !tag(bytes, 0).equals("RIFF") || !tag(bytes, 8).equals("WAVE")) {
             throw new Mtl4jException(name + ": not a WAV file (no RIFF/WAVE header)");

@@ -185,7 +185,53 @@ class AudioDataTest {
             assertEquals(181, pred.size());
             assertTrue(pred.get(0).startsWith("word,word_prob_"), pred.get(0));
             Mtl4jException serve = assertThrows(Mtl4jException.class, p::recordInput);
-            assertTrue(serve.getMessage().contains("WAV"), serve.getMessage());
+            assertTrue(serve.getMessage().contains("wav"), serve.getMessage());
+
+            // served: a WAV file sent as base64 gives the same outputs as the CSV row
+            String b64 =
+                    java.util.Base64.getEncoder()
+                            .encodeToString(Files.readAllBytes(list.resolveSibling("wav/c0.wav")));
+            float[][] fromCsv = p.predictRaw(p.features(CsvTable.read(list).select(new int[] {0})));
+            try (org.mtl4j.serve.ModelServer server =
+                    org.mtl4j.serve.ModelServer.start(
+                            run,
+                            p,
+                            new org.mtl4j.serve.ModelServer.Options(
+                                    "127.0.0.1", 0, 2, 256 * 1024, 10, 0, 64))) {
+                var http = java.net.http.HttpClient.newHttpClient();
+                String base = "http://127.0.0.1:" + server.port();
+                var ok =
+                        http.send(
+                                java.net.http.HttpRequest.newBuilder(
+                                                java.net.URI.create(base + "/predict"))
+                                        .POST(
+                                                java.net.http.HttpRequest.BodyPublishers.ofString(
+                                                        "{\"wav\": \"" + b64 + "\"}"))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, ok.statusCode(), ok.body());
+                var answer = org.mtl4j.run.Json.mapper().readTree(ok.body());
+                double served = answer.at("/prediction/length/value").asDouble(Double.NaN);
+                assertEquals(fromCsv[2][0], served, 1e-5, ok.body());
+                var bad =
+                        http.send(
+                                java.net.http.HttpRequest.newBuilder(
+                                                java.net.URI.create(base + "/predict"))
+                                        .POST(
+                                                java.net.http.HttpRequest.BodyPublishers.ofString(
+                                                        "{\"wav\": \"aGVsbG8=\"}"))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(400, bad.statusCode(), bad.body());
+                assertTrue(bad.body().contains("record"), bad.body());
+                var model =
+                        http.send(
+                                java.net.http.HttpRequest.newBuilder(
+                                                java.net.URI.create(base + "/model"))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertTrue(model.body().contains("\"path_column\""), model.body());
+            }
         }
     }
 
