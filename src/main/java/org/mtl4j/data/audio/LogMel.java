@@ -20,6 +20,8 @@ public final class LogMel {
     private final double maxHz;
     private final double[] hann;
     private final double[][] filters; // bands × (fftSize/2 + 1)
+    private final int[] first; // per band, its first bin with a non-zero weight
+    private final int[] last; // per band, one past its last such bin
     private final DoubleFFT_1D fft;
 
     /** Bands up to the Nyquist frequency. */
@@ -58,6 +60,20 @@ public final class LogMel {
             hann[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / (window - 1));
         }
         this.filters = melFilters();
+        this.first = new int[bands];
+        this.last = new int[bands];
+        for (int m = 0; m < bands; m++) {
+            int lo = 0;
+            int hi = filters[m].length;
+            while (lo < hi && filters[m][lo] == 0) {
+                lo++;
+            }
+            while (hi > lo && filters[m][hi - 1] == 0) {
+                hi--;
+            }
+            first[m] = lo;
+            last[m] = hi;
+        }
         this.fft = new DoubleFFT_1D(fftSize);
     }
 
@@ -100,7 +116,7 @@ public final class LogMel {
             for (int m = 0; m < bands; m++) {
                 double e = 0;
                 double[] w = filters[m];
-                for (int k = 0; k < bins; k++) {
+                for (int k = first[m]; k < last[m]; k++) {
                     e += w[k] * power[k];
                 }
                 out[f * bands + m] = (float) Math.log(e + 1e-6);
