@@ -59,6 +59,32 @@ class ExamplesTest {
         }
     }
 
+    /**
+     * The spoken-words example on clips made by scripts/data/make-spoken-words.py (CI makes a small
+     * set with espeak-ng: --repeats 2); skipped where the clips were not generated.
+     */
+    @Test
+    void spokenWordsReadsTheGeneratedClipsAndTrains() throws IOException {
+        Path labels = Path.of("runs/data/spoken-words/labels.csv");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.exists(labels),
+                "no spoken-words clips; generate them with python3 scripts/data/make-spoken-words.py");
+        Experiment e = Experiment.fromYaml(Path.of("examples/spoken-words/spoken-words.yaml"));
+        TrainingData d = e.loadData();
+        long clips = Files.readAllLines(labels).size() - 1;
+        assertEquals(clips, d.train().get(0).rows() + d.validation().rows() + d.test().rows());
+        assertEquals(138 * 40, d.numericWidth(), "1.4 s: 138 frames of 40 mel bands");
+        RunResult r = oneEpoch(e, d, "spoken-words");
+        for (String t : List.of("word", "voice", "speed")) {
+            double loss = r.metrics().get(t).get("loss");
+            assertTrue(Double.isFinite(loss), t + " loss " + loss);
+        }
+        assertTrue(
+                Files.readString(tmp.resolve("spoken-words/model/model.json"))
+                        .contains("\"max_hz\""),
+                "the audio settings are saved with the model");
+    }
+
     private RunResult oneEpoch(Experiment e, TrainingData d, String name) {
         ExperimentConfig c = e.config();
         ExperimentConfig one =
