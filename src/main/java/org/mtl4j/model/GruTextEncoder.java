@@ -8,12 +8,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import org.mtl4j.train.Scalars;
 
 /**
  * A text encoder of gated recurrent units, Cho et al., "Learning Phrase Representations using RNN
@@ -27,8 +29,7 @@ import java.util.List;
  * h_t = z * h_{t-1} + (1 - z) * h~
  * </pre>
  *
- * (the W terms carry the biases). The input terms of all words are computed in one product, then a
- * loop runs over the positions. At a padding position the state is carried unchanged, so a
+ * (the W terms carry the biases). At a padding position the state is carried unchanged, so a
  * right-padded text's final state is its state after the last real word. Bidirectional: a second
  * GRU with its own weights reads the reversed sequence (with the reversed mask, so it starts at
  * each row's last real word), and the two states at each position are concatenated.
@@ -38,36 +39,48 @@ import java.util.List;
  * maximum of the states at real words, or the last states (forward after the last real word,
  * backward after the first). A row without words gives zeros.
  *
- * <p>Written from {@link Linear} layers and array operations rather than DJL's recurrent blocks so
- * that backward passes over a retained graph (one per task for gradient balancing) work.
+ * <p>Written from a {@link Linear} layer and array operations rather than DJL's recurrent blocks,
+ * so that backward passes over a retained graph (one per task for gradient balancing) work. The
+ * input terms of all words and both directions are one product; a loop then runs over the k
+ * positions with both directions stacked on a leading axis (U as (directions, hidden, ·) arrays, a
+ * batched product per step). Parameters: {@code input} (W of each direction, rows [W_r; W_z; W] per
+ * direction, Xavier-initialised), {@code gates} (U_r and U_z, (directions, hidden, 2 hidden)) and
+ * {@code candidate} (U, (directions, hidden, hidden)), both uniform in ±1/sqrt(hidden).
  */
 public final class GruTextEncoder extends AbstractBlock {
     private final TextPooling.Gru settings;
-    private final List<Direction> directions = new ArrayList<>();
-
-    /** One direction's weights: W (3 × hidden, with bias), U_r and U_z, U. */
-    private record Direction(Linear input, Linear gates, Linear candidate) {}
+    private final int directions;
+    private final Linear input;
+    private final Parameter gates;
+    private final Parameter candidate;
 
     public GruTextEncoder(TextPooling.Gru settings) {
         this.settings = settings;
         int h = settings.hidden();
-        for (String name : settings.bidirectional() ? List.of("fw", "bw") : List.of("fw")) {
-            directions.add(
-                    new Direction(
-                            addChildBlock(
-                                    name + "_input", Linear.builder().setUnits(3L * h).build()),
-                            addChildBlock(
-                                    name + "_gates",
-                                    Linear.builder().setUnits(2L * h).optBias(false).build()),
-                            addChildBlock(
-                                    name + "_candidate",
-                                    Linear.builder().setUnits(h).optBias(false).build())));
-        }
+        directions = settings.bidirectional() ? 2 : 1;
+        input = addChildBlock("input", Linear.builder().setUnits(3L * h * directions).build());
+        UniformInitializer recurrent = new UniformInitializer((float) (1 / Math.sqrt(h)));
+        gates =
+                addParameter(
+                        Parameter.builder()
+                                .setName("gates")
+                                .setType(Parameter.Type.WEIGHT)
+                                .optShape(new Shape(directions, h, 2L * h))
+                                .optInitializer(recurrent)
+                                .build());
+        candidate =
+                addParameter(
+                        Parameter.builder()
+                                .setName("candidate")
+                                .setType(Parameter.Type.WEIGHT)
+                                .optShape(new Shape(directions, h, h))
+                                .optInitializer(recurrent)
+                                .build());
     }
 
     /** Width of the output vector. */
     public int outputWidth() {
-        return settings.hidden() * directions.size();
+        return settings.hidden() * directions;
     }
 
     @Override
@@ -75,62 +88,71 @@ public final class GruTextEncoder extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         NDArray mask = inputs.get(1);
-        NDList last = new NDList();
-        NDList states = new NDList();
-        for (int d = 0; d < directions.size(); d++) {
-            boolean reverse = d == 1;
-            List<NDArray> s =
-                    run(
-                            ps,
-                            directions.get(d),
-                            reverse ? x.flip(1) : x,
-                            reverse ? mask.flip(1) : mask,
-                            training);
-            last.add(s.get(s.size() - 1));
-            if (settings.pool() != TextPooling.Pool.LAST) {
-                if (reverse) {
-                    Collections.reverse(s); // state of the backward GRU at each original position
-                }
-                states.add(NDArrays.stack(new NDList(s), 1)); // (B, k, hidden)
-            }
+        long b = x.getShape().get(0);
+        long k = x.getShape().get(1);
+        int h = settings.hidden();
+        // (B, k, D·3h) → (D, B, k, 3h), the backward direction in reversed word order
+        NDArray wx =
+                input.forward(ps, new NDList(x), training)
+                        .singletonOrThrow()
+                        .reshape(b, k, directions, 3L * h)
+                        .transpose(2, 0, 1, 3);
+        NDArray masks = mask.expandDims(0);
+        if (directions == 2) {
+            NDList fb = wx.split(2, 0);
+            wx = NDArrays.concat(new NDList(fb.get(0), fb.get(1).flip(2)), 0);
+            masks = NDArrays.concat(new NDList(masks, masks.flip(2)), 0);
         }
+        List<NDArray> states = run(ps, wx, masks.expandDims(3), training);
         NDArray out =
                 switch (settings.pool()) {
-                    case LAST -> Cat.of(last, 1);
-                    case MEAN -> MaskedPool.mean(Cat.of(states, 2), mask);
-                    default -> MaskedPool.max(Cat.of(states, 2), mask);
+                    case LAST -> // (D, B, h) → (B, D·h)
+                            states.get(states.size() - 1).transpose(1, 0, 2).reshape(b, -1);
+                    case MEAN -> MaskedPool.mean(byPosition(states), mask);
+                    default -> MaskedPool.max(byPosition(states), mask);
                 };
         return new NDList(out);
     }
 
-    /** The states after each of the k positions, each (B, hidden). */
-    private List<NDArray> run(
-            ParameterStore ps, Direction dir, NDArray x, NDArray mask, boolean training) {
+    /**
+     * The states after each of the k positions, each (D, B, h), from the input terms wx (D, B, k,
+     * 3h) and the mask (D, B, k, 1) in each direction's reading order.
+     */
+    private List<NDArray> run(ParameterStore ps, NDArray wx, NDArray masks, boolean training) {
         int h = settings.hidden();
-        int k = (int) x.getShape().get(1);
-        NDArray wx = dir.input().forward(ps, new NDList(x), training).singletonOrThrow();
-        NDList gateInputs = wx.get(":, :, :" + 2 * h).split(k, 1); // k × (B, 1, 2h)
-        NDList candidateInputs = wx.get(":, :, " + 2 * h + ":").split(k, 1); // k × (B, 1, h)
-        NDList masks = mask.split(k, 1); // k × (B, 1)
-        NDArray state = x.getManager().zeros(new Shape(x.getShape().get(0), h), x.getDataType());
+        int k = (int) wx.getShape().get(2);
+        NDArray u = ps.getValue(gates, wx.getDevice(), training);
+        NDArray uc = ps.getValue(candidate, wx.getDevice(), training);
+        NDList gateInputs = wx.get(":, :, :, :" + 2 * h).split(k, 2); // k × (D, B, 1, 2h)
+        NDList candidateInputs = wx.get(":, :, :, " + 2 * h + ":").split(k, 2); // k × (D, B, 1, h)
+        NDList m = masks.split(k, 2); // k × (D, B, 1, 1)
+        NDArray one = Scalars.of(wx, 1);
+        Shape s = wx.getShape();
+        NDArray state = wx.getManager().zeros(new Shape(s.get(0), s.get(1), h), wx.getDataType());
         List<NDArray> out = new ArrayList<>(k);
         for (int t = 0; t < k; t++) {
-            NDArray u = dir.gates().forward(ps, new NDList(state), training).singletonOrThrow();
-            NDArray rz = Activation.sigmoid(gateInputs.get(t).squeeze(1).add(u));
-            NDArray r = rz.get(":, :" + h);
-            NDArray z = rz.get(":, " + h + ":");
-            NDArray uc =
-                    dir.candidate()
-                            .forward(ps, new NDList(r.mul(state)), training)
-                            .singletonOrThrow();
-            NDArray candidate = Activation.tanh(candidateInputs.get(t).squeeze(1).add(uc));
-            // z * h + (1 - z) * h~ = h~ + z * (h - h~)
-            NDArray next = candidate.add(z.mul(state.sub(candidate)));
-            // carried unchanged (exactly: h + 0 * ...) through padding
-            state = state.add(masks.get(t).mul(next.sub(state)));
+            NDArray rz = Activation.sigmoid(gateInputs.get(t).squeeze(2).add(state.batchMatMul(u)));
+            NDArray r = rz.get(":, :, :" + h);
+            NDArray z = rz.get(":, :, " + h + ":");
+            NDArray c =
+                    Activation.tanh(
+                            candidateInputs.get(t).squeeze(2).add(r.mul(state).batchMatMul(uc)));
+            // h_t = h + (1 - z) * (h~ - h); at padding (mask 0) exactly h
+            state = state.add(c.sub(state).mul(one.sub(z)).mul(m.get(t).squeeze(2)));
             out.add(state);
         }
         return out;
+    }
+
+    /** The states at each original position, (B, k, D·h). */
+    private NDArray byPosition(List<NDArray> states) {
+        NDArray all = NDArrays.stack(new NDList(states), 2); // (D, B, k, h)
+        NDList d = all.split(directions, 0);
+        NDList parts = new NDList(d.get(0).squeeze(0));
+        if (directions == 2) {
+            parts.add(d.get(1).squeeze(0).flip(1));
+        }
+        return Cat.of(parts, 2);
     }
 
     @Override
@@ -140,12 +162,6 @@ public final class GruTextEncoder extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... shapes) {
-        long batch = shapes[0].get(0);
-        int h = settings.hidden();
-        for (Direction d : directions) {
-            d.input().initialize(manager, dataType, shapes[0]);
-            d.gates().initialize(manager, dataType, new Shape(batch, h));
-            d.candidate().initialize(manager, dataType, new Shape(batch, h));
-        }
+        input.initialize(manager, dataType, shapes[0]);
     }
 }

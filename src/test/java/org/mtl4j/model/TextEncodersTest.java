@@ -121,11 +121,10 @@ class TextEncodersTest {
             float[] out = run(gru, m, x, new float[] {1, 1, 1, 0}, 4);
             Map<String, float[]> p = new java.util.HashMap<>();
             for (var e : gru.getParameters()) {
-                // keys are prefixed with the child's two-digit position: 01fw_input_weight
-                p.put(e.getKey().substring(2), e.getValue().getArray().toFloatArray());
+                p.put(e.getKey(), e.getValue().getArray().toFloatArray());
             }
-            double[] fw = referenceGru(p, "fw", x, new int[] {0, 1, 2}, h);
-            double[] bw = referenceGru(p, "bw", x, new int[] {2, 1, 0}, h);
+            double[] fw = referenceGru(p, 0, x, new int[] {0, 1, 2}, h);
+            double[] bw = referenceGru(p, 1, x, new int[] {2, 1, 0}, h);
             for (int j = 0; j < h; j++) {
                 assertEquals(fw[j], out[j], 1e-5, "forward state " + j);
                 assertEquals(bw[j], out[h + j], 1e-5, "backward state " + j);
@@ -133,27 +132,32 @@ class TextEncodersTest {
         }
     }
 
-    /** r, z = σ(W x + b + U h); h~ = tanh(W x + b + U (r ⊙ h)); h' = z ⊙ h + (1 − z) ⊙ h~. */
+    /**
+     * r, z = σ(W x + b + U h); h~ = tanh(W x + b + U (r ⊙ h)); h' = z ⊙ h + (1 − z) ⊙ h~, for
+     * direction d: rows d·3h.. of the input weights (out × in), U_r and U_z of {@code gates} and U
+     * of {@code candidate} (in × out).
+     */
     private static double[] referenceGru(
-            Map<String, float[]> p, String dir, float[] x, int[] order, int h) {
-        float[] w = p.get(dir + "_input_weight"); // (3h, DIM)
-        float[] bias = p.get(dir + "_input_bias"); // (3h)
-        float[] u = p.get(dir + "_gates_weight"); // (2h, h)
-        float[] uc = p.get(dir + "_candidate_weight"); // (h, h)
+            Map<String, float[]> p, int d, float[] x, int[] order, int h) {
+        float[] w = p.get("01input_weight"); // (D·3h, DIM)
+        float[] bias = p.get("01input_bias"); // (D·3h)
+        float[] u = p.get("gates"); // (D, h, 2h)
+        float[] uc = p.get("candidate"); // (D, h, h)
         double[] state = new double[h];
         for (int t : order) {
             double[] wx = new double[3 * h];
             for (int i = 0; i < 3 * h; i++) {
-                wx[i] = bias[i];
-                for (int d = 0; d < DIM; d++) {
-                    wx[i] += w[i * DIM + d] * x[t * DIM + d];
+                int row = d * 3 * h + i;
+                wx[i] = bias[row];
+                for (int c = 0; c < DIM; c++) {
+                    wx[i] += w[row * DIM + c] * x[t * DIM + c];
                 }
             }
             double[] rz = new double[2 * h];
             for (int i = 0; i < 2 * h; i++) {
                 double s = wx[i];
                 for (int j = 0; j < h; j++) {
-                    s += u[i * h + j] * state[j];
+                    s += state[j] * u[(d * h + j) * 2 * h + i];
                 }
                 rz[i] = 1 / (1 + Math.exp(-s));
             }
@@ -161,7 +165,7 @@ class TextEncodersTest {
             for (int i = 0; i < h; i++) {
                 double s = wx[2 * h + i];
                 for (int j = 0; j < h; j++) {
-                    s += uc[i * h + j] * rz[j] * state[j];
+                    s += rz[j] * state[j] * uc[(d * h + j) * h + i];
                 }
                 double z = rz[h + i];
                 next[i] = z * state[i] + (1 - z) * Math.tanh(s);
