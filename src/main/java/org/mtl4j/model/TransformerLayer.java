@@ -61,17 +61,9 @@ final class TransformerLayer extends AbstractBlock {
         NDArray mask = inputs.get(1);
         NDArray a = attention(ps, apply(attentionNorm, ps, x, training), mask, training);
         NDArray y = x.add(Dropout.dropout(a, dropout, training).singletonOrThrow());
+        NDArray normed = apply(feedForwardNorm, ps, y, training);
         NDArray f =
-                apply(
-                        contract,
-                        ps,
-                        Activation.relu(
-                                apply(
-                                        expand,
-                                        ps,
-                                        apply(feedForwardNorm, ps, y, training),
-                                        training)),
-                        training);
+                apply(contract, ps, Activation.relu(apply(expand, ps, normed, training)), training);
         return new NDList(y.add(Dropout.dropout(f, dropout, training).singletonOrThrow()));
     }
 
