@@ -576,16 +576,18 @@ public final class ConfigLoader {
         MlpSpec head = mlp(m.getSection("head"), d.head());
         int emb = m.getInt("embedding_dim", d.embeddingDim());
         org.mtl4j.model.Architecture arch = architecture(m);
-        org.mtl4j.model.TextPooling text = textEncoder(m);
+        org.mtl4j.model.TextPooling text = textEncoder(m, emb);
         m.finish();
         return guard(m, () -> new ModelConfig(enc, head, emb, arch, text));
     }
 
     /**
-     * {@code text_encoder: mean | max | {type: cnn, filters: 100, widths: [3, 4, 5]}}: how the
-     * words of a text column are combined.
+     * {@code text_encoder: mean | max | {type: cnn, filters: 100, widths: [3, 4, 5]} | {type: gru,
+     * hidden: 64, bidirectional: true, pool: max} | {type: transformer, layers: 2, heads: 4, ff:
+     * 128, dropout: 0.1, pool: mean}}: how the words of a text column are combined. The
+     * transformer's width is the embedding width {@code emb}, which its heads must divide.
      */
-    private static org.mtl4j.model.TextPooling textEncoder(Options m) {
+    private static org.mtl4j.model.TextPooling textEncoder(Options m, int emb) {
         if (!m.has("text_encoder")) {
             return org.mtl4j.model.TextPooling.mean();
         }
@@ -594,29 +596,78 @@ public final class ConfigLoader {
                         ? null
                         : m.getSection("text_encoder");
         String type = t == null ? m.getString("text_encoder", "mean") : t.getString("type", "mean");
+        Options o = t == null ? Options.of(Options.join(m.where(), "text_encoder"), Map.of()) : t;
         org.mtl4j.model.TextPooling out;
         switch (type) {
             case "mean" -> out = org.mtl4j.model.TextPooling.mean();
             case "max" -> out = org.mtl4j.model.TextPooling.max();
             case "cnn" -> {
-                Options o = t == null ? Options.of(m.at("text_encoder"), Map.of()) : t;
                 List<Double> ws = o.getDoubleList("widths");
                 List<Integer> widths =
                         ws == null ? List.of(3, 4, 5) : ws.stream().map(Double::intValue).toList();
                 int filters = o.getInt("filters", 100);
                 out = guard(o, () -> org.mtl4j.model.TextPooling.cnn(filters, widths));
             }
+            case "gru" -> {
+                int hidden = o.getInt("hidden", 64);
+                boolean bidirectional = o.getBoolean("bidirectional", true);
+                var pool = textPool(o, "max", List.of("max", "mean", "last"));
+                out = guard(o, () -> org.mtl4j.model.TextPooling.gru(hidden, bidirectional, pool));
+            }
+            case "transformer" -> {
+                int layers = o.getInt("layers", 2);
+                int heads = o.getInt("heads", 4);
+                int ff = o.getInt("ff", 128);
+                double dropout = o.getDouble("dropout", 0.1);
+                var pool = textPool(o, "mean", List.of("mean", "first"));
+                if (heads > 0 && emb % heads != 0) {
+                    throw new Mtl4jException(
+                            o.at("heads")
+                                    + ": "
+                                    + heads
+                                    + " heads do not divide embedding_dim "
+                                    + emb
+                                    + " (the transformer's width); use a divisor of "
+                                    + emb
+                                    + " or change embedding_dim");
+                }
+                out =
+                        guard(
+                                o,
+                                () ->
+                                        org.mtl4j.model.TextPooling.transformer(
+                                                layers, heads, ff, dropout, pool));
+            }
             default ->
                     throw new Mtl4jException(
                             m.at("text_encoder")
                                     + ": unknown \""
                                     + type
-                                    + "\"; use mean, max or {type: cnn, filters: 100, widths: [3, 4, 5]}");
+                                    + "\"; use mean, max, {type: cnn, filters: 100, widths: [3, 4,"
+                                    + " 5]}, {type: gru, hidden: 64} or {type: transformer, layers:"
+                                    + " 2, heads: 4}");
         }
         if (t != null) {
             t.finish();
         }
         return out;
+    }
+
+    /** {@code pool} of a gru or transformer text encoder, one of {@code allowed}. */
+    private static org.mtl4j.model.TextPooling.Pool textPool(
+            Options o, String dflt, List<String> allowed) {
+        String name = o.getString("pool", dflt);
+        if (!allowed.contains(name)) {
+            throw new Mtl4jException(
+                    o.at("pool")
+                            + ": unknown pooling \""
+                            + name
+                            + "\"; use "
+                            + String.join(", ", allowed.subList(0, allowed.size() - 1))
+                            + " or "
+                            + allowed.get(allowed.size() - 1));
+        }
+        return org.mtl4j.model.TextPooling.Pool.valueOf(name.toUpperCase(java.util.Locale.ROOT));
     }
 
     /**

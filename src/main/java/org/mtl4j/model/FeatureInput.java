@@ -18,7 +18,9 @@ import java.util.List;
  *
  * <p>Inputs: numeric (B, n) float32 and categorical ids (B, Σ slots) int64 (id 0 = unknown value).
  * A multi-valued column (several slots, padded with its last id) becomes the mean of the embeddings
- * of its non-padding ids. Output: (B, n + c·embeddingDim) for c categorical columns.
+ * of its non-padding ids, or, for a text column, what its {@link TextPooling} makes of them (a
+ * maximum, a convolutional, recurrent or Transformer encoder). Output: (B, n + Σ widths), e.g. (B,
+ * n + c·embeddingDim) for c mean-pooled categorical columns.
  */
 public final class FeatureInput extends AbstractBlock {
     private final int numericWidth;
@@ -30,6 +32,9 @@ public final class FeatureInput extends AbstractBlock {
 
     /** Per column, the convolutions of a cnn pooling (one per window width), else empty. */
     private final List<List<ai.djl.nn.convolutional.Conv1d>> convolutions = new ArrayList<>();
+
+    /** Per column, its gru or transformer encoder, else null. */
+    private final List<AbstractBlock> sequenceEncoders = new ArrayList<>();
 
     /**
      * @param vocabularySizes per categorical column, the number of ids including the unknown slot
@@ -92,6 +97,15 @@ public final class FeatureInput extends AbstractBlock {
                 }
             }
             convolutions.add(convs);
+            sequenceEncoders.add(
+                    switch (p.kind()) {
+                        case GRU -> addChildBlock("text_gru_" + i, new GruTextEncoder(p.gru()));
+                        case TRANSFORMER ->
+                                addChildBlock(
+                                        "text_transformer_" + i,
+                                        new TransformerTextEncoder(p.transformer(), embeddingDim));
+                        default -> null;
+                    });
         }
     }
 
@@ -119,7 +133,8 @@ public final class FeatureInput extends AbstractBlock {
         int offset = 0;
         for (int i = 0; i < embeddings.size(); i++) {
             int k = slots.get(i);
-            if (k == 1 && pooling.get(i).kind() != TextPooling.Kind.CNN) {
+            TextPooling.Kind kind = pooling.get(i).kind();
+            if (k == 1 && (kind == TextPooling.Kind.MEAN || kind == TextPooling.Kind.MAX)) {
                 NDArray column = ids.get(":, " + offset);
                 parts.add(
                         embeddings
@@ -138,36 +153,49 @@ public final class FeatureInput extends AbstractBlock {
                                         org.mtl4j.train.Scalars.of(
                                                 columns, sizes.get(i) - 1)) // not padding
                                 .toType(e.getDataType(), false);
-                NDArray count =
-                        mask.sum(new int[] {1}, true)
-                                .maximum(org.mtl4j.train.Scalars.of(e, 1)); // (B, 1)
-                NDArray masked = e.mul(mask.expandDims(2)); // padding positions are zeros
-                switch (pooling.get(i).kind()) {
-                    case MEAN -> parts.add(masked.sum(new int[] {1}).div(count));
-                    case MAX -> {
-                        // padding pushed far below any value, and an all-padding row gives zeros
-                        NDArray shifted =
-                                masked.add(
-                                        mask.sub(org.mtl4j.train.Scalars.of(mask, 1))
-                                                .mul(org.mtl4j.train.Scalars.of(mask, 1e4))
-                                                .expandDims(2));
-                        NDArray any = mask.max(new int[] {1}, true); // (B, 1): 1 if any value
-                        parts.add(shifted.max(new int[] {1}).mul(any));
-                    }
-                    case CNN -> {
-                        NDArray x = masked.transpose(0, 2, 1); // (B, dim, k)
-                        NDList pooled = new NDList();
-                        for (ai.djl.nn.convolutional.Conv1d c : convolutions.get(i)) {
-                            NDArray y = c.forward(ps, new NDList(x), training).singletonOrThrow();
-                            pooled.add(ai.djl.nn.Activation.relu(y).max(new int[] {2}));
-                        }
-                        parts.add(pooled.size() == 1 ? pooled.get(0) : Cat.of(pooled, 1));
-                    }
-                }
+                parts.add(pool(i, ps, e, mask, training));
             }
             offset += k;
         }
         return new NDList(parts.size() == 1 ? parts.get(0) : Cat.of(parts, 1));
+    }
+
+    /** Column i's word embeddings e (B, k, dim) with their padding mask (B, k), pooled. */
+    private NDArray pool(int i, ParameterStore ps, NDArray e, NDArray mask, boolean training) {
+        NDArray masked = e.mul(mask.expandDims(2)); // padding positions are zeros
+        return switch (pooling.get(i).kind()) {
+            case MEAN -> MaskedPool.mean(masked, mask);
+            case MAX -> MaskedPool.max(masked, mask);
+            case CNN -> {
+                NDArray x = masked.transpose(0, 2, 1); // (B, dim, k)
+                NDList pooled = new NDList();
+                for (ai.djl.nn.convolutional.Conv1d c : convolutions.get(i)) {
+                    NDArray y = c.forward(ps, new NDList(x), training).singletonOrThrow();
+                    pooled.add(ai.djl.nn.Activation.relu(y).max(new int[] {2}));
+                }
+                yield Cat.of(pooled, 1);
+            }
+            case GRU, TRANSFORMER -> {
+                // positions that are padding in every row change nothing: leave them out
+                long used = usedPositions(mask);
+                NDArray x = used < mask.getShape().get(1) ? masked.get(":, :" + used) : masked;
+                NDArray m = used < mask.getShape().get(1) ? mask.get(":, :" + used) : mask;
+                yield sequenceEncoders
+                        .get(i)
+                        .forward(ps, new NDList(x, m), training)
+                        .singletonOrThrow();
+            }
+        };
+    }
+
+    /** 1 + the last position that is not padding in some row (at least 1). */
+    private static long usedPositions(NDArray mask) {
+        float[] any = mask.max(new int[] {0}).toFloatArray(); // (k)
+        int used = any.length;
+        while (used > 1 && any[used - 1] == 0) {
+            used--;
+        }
+        return used;
     }
 
     @Override
@@ -185,6 +213,15 @@ public final class FeatureInput extends AbstractBlock {
         for (int i = 0; i < convolutions.size(); i++) {
             for (ai.djl.nn.convolutional.Conv1d c : convolutions.get(i)) {
                 c.initialize(manager, dataType, new Shape(batch, embeddingDim, slots.get(i)));
+            }
+            if (sequenceEncoders.get(i) != null) {
+                sequenceEncoders
+                        .get(i)
+                        .initialize(
+                                manager,
+                                dataType,
+                                new Shape(batch, slots.get(i), embeddingDim),
+                                new Shape(batch, slots.get(i)));
             }
         }
     }

@@ -99,6 +99,15 @@ public record ModelSpec(
         }
         for (int i = 0; i < pooling.size(); i++) {
             TextPooling p = pooling.get(i);
+            if (p.kind() == TextPooling.Kind.TRANSFORMER
+                    && embeddingDim % p.transformer().heads() != 0) {
+                throw new IllegalArgumentException(
+                        "the "
+                                + p.transformer().heads()
+                                + " heads of the transformer text encoder do not divide"
+                                + " embedding_dim "
+                                + embeddingDim);
+            }
             if (p.kind() == TextPooling.Kind.CNN
                     && slots.get(i) < java.util.Collections.max(p.widths())) {
                 throw new IllegalArgumentException(

@@ -254,6 +254,18 @@ public final class ModelFiles {
                             p.get("widths").forEach(w -> widths.add(w.asInt()));
                             yield org.mtl4j.model.TextPooling.cnn(p.get("filters").asInt(), widths);
                         }
+                        case "gru" ->
+                                org.mtl4j.model.TextPooling.gru(
+                                        p.get("hidden").asInt(),
+                                        p.get("bidirectional").asBoolean(),
+                                        pool(p));
+                        case "transformer" ->
+                                org.mtl4j.model.TextPooling.transformer(
+                                        p.get("layers").asInt(),
+                                        p.get("heads").asInt(),
+                                        p.get("ff").asInt(),
+                                        p.get("dropout").asDouble(),
+                                        pool(p));
                         default -> throw new IllegalArgumentException("pooling type " + type);
                     });
         }
@@ -262,6 +274,11 @@ public final class ModelFiles {
                     out.size() + " poolings for " + columns + " columns");
         }
         return out;
+    }
+
+    private static org.mtl4j.model.TextPooling.Pool pool(JsonNode p) {
+        return org.mtl4j.model.TextPooling.Pool.valueOf(
+                p.get("pool").asText().toUpperCase(java.util.Locale.ROOT));
     }
 
     private static List<Integer> slots(JsonNode n, int columns) {

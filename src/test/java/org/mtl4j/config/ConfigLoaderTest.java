@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mtl4j.Mtl4jException;
+import org.mtl4j.model.TextPooling;
 import org.mtl4j.task.LossKind;
 import org.mtl4j.task.TaskType;
 import org.mtl4j.train.OptimizerSpec;
@@ -124,5 +125,53 @@ class ConfigLoaderTest {
                             Path.of("/elsewhere"));
             assertEquals(c, again, extra);
         }
+    }
+
+    @Test
+    void textEncodersAreReadWithDefaultsCheckedAndWrittenBack() {
+        TextPooling gru = load(BASE + "model: {text_encoder: gru}\n").model().textPooling();
+        assertEquals(TextPooling.gru(64, true, TextPooling.Pool.MAX), gru);
+        TextPooling t =
+                load(BASE + "model: {embedding_dim: 32, text_encoder: {type: transformer}}\n")
+                        .model()
+                        .textPooling();
+        assertEquals(TextPooling.transformer(2, 4, 128, 0.1, TextPooling.Pool.MEAN), t);
+        for (String encoder :
+                List.of(
+                        "{type: gru, hidden: 16, bidirectional: false, pool: last}",
+                        "{type: transformer, layers: 1, heads: 2, ff: 32, dropout: 0.0, pool:"
+                                + " first}")) {
+            ExperimentConfig c = load(BASE + "model: {text_encoder: " + encoder + "}\n");
+            String yaml = ConfigWriter.toYaml(c);
+            ExperimentConfig again =
+                    ConfigLoader.fromOptions(
+                            YamlReader.parse("resolved.yaml", new StringReader(yaml)),
+                            Path.of("/data"));
+            assertEquals(c, again, encoder);
+        }
+        String e = error(BASE + "model:\n  text_encoder: {type: gru, hidden: 0}\n");
+        assertTrue(e.contains("model.text_encoder: hidden must be 1 to 4096, got 0"), e);
+        e = error(BASE + "model:\n  text_encoder: {type: gru, pool: first}\n");
+        assertTrue(
+                e.contains(
+                        "model.text_encoder.pool (line 12): unknown pooling \"first\"; use max,"
+                                + " mean or last"),
+                e);
+        e =
+                error(
+                        BASE
+                                + "model:\n  embedding_dim: 8\n  text_encoder: {type: transformer, heads: 3}\n");
+        assertTrue(
+                e.contains("model.text_encoder.heads")
+                        && e.contains("3 heads do not divide embedding_dim 8"),
+                e);
+        e = error(BASE + "model:\n  text_encoder: {type: transformer, dropout: 1}\n");
+        assertTrue(e.contains("model.text_encoder: dropout must be in [0, 1), got 1.0"), e);
+        e = error(BASE + "model:\n  text_encoder: {type: transformer, pool: max}\n");
+        assertTrue(e.contains("unknown pooling \"max\"; use mean or first"), e);
+        e = error(BASE + "model:\n  text_encoder: {type: gru, hiden: 8}\n");
+        assertTrue(e.contains("unknown option \"hiden\""), e);
+        e = error(BASE + "model:\n  text_encoder: lstm\n");
+        assertTrue(e.contains("unknown \"lstm\"") && e.contains("{type: gru"), e);
     }
 }
