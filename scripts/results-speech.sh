@@ -6,6 +6,7 @@
 #   scripts/results-speech.sh [--seeds "1 2 3"] [--balancers "ew uw"] [--threads N] [--page FILE]
 #
 # Needs the clips: python3 scripts/data/make-spoken-words.py (apt-get install espeak-ng).
+# RESULTS_NOTE="..." adds a sentence to the page's description (e.g. about the machine's load).
 # Runs go to runs/results-speech/<balancer>/seed<N>/; a comparison whose compare.json exists is
 # not repeated, so an interrupted grid resumes. The page is written by scripts/results_compare.py
 # from the compare.json files, never by hand.
@@ -47,6 +48,6 @@ for balancer in $balancers; do
 done
 python3 "$root/scripts/results_compare.py" "$page" "Speech: spoken words (word, voice, speed)" \
   "scripts/results-speech.sh --seeds \"$seeds\" --balancers \"$balancers\" --threads $threads" \
-  "Spoken words (examples/spoken-words/spoken-words.yaml, clips from scripts/data/make-spoken-words.py): 1,200 clips of 20 words x 6 espeak-ng voices, 780 for training, 180 for validation, 240 for testing (random split by seed); log-mel spectrograms (40 bands to 8 kHz, 25 ms windows every 10 ms, 1.4 s); audio_cnn encoder [16, 32, 64] with 128 hidden units and dropout 0.2, linear heads; Adam lr 2e-3, batch 32, 25 epochs, best epoch by validation loss; $threads engine thread(s). The balancer applies to the multi-task run; single-task baselines are the same for every balancer of a seed." \
+  "Spoken words (examples/spoken-words/spoken-words.yaml, clips from scripts/data/make-spoken-words.py): 1,200 clips of 20 words x 6 espeak-ng voices, 780 for training, 180 for validation, 240 for testing (random split by seed); log-mel spectrograms (40 bands to 8 kHz, 25 ms windows every 10 ms, 1.4 s); audio_cnn encoder [16, 32, 64] with 128 hidden units and dropout 0.2, linear heads; Adam lr 2e-3, batch 32, 25 epochs, best epoch by validation loss; $threads engine thread(s). The balancer applies to the multi-task run; single-task baselines are the same for every balancer of a seed.${RESULTS_NOTE:+ $RESULTS_NOTE}" \
   "${variants[@]}"
 echo "wrote $page"

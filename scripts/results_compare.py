@@ -38,17 +38,22 @@ def main():
             continue
         comps = [json.load(open(f)) for f in files]
         tasks = comps[0]["tasks"]
-        metrics = [m for m in comps[0]["multi_task"][tasks[0]] if m != "loss"]
         epoch_s = []
         for f in files:
             s = os.path.join(os.path.dirname(f), "mtl", "summary.json")
             if os.path.exists(s):
                 j = json.load(open(s))
                 epoch_s.append(j["seconds"] / max(1, j["epochs_run"]))
-        lines += [f"## {label} (n = {len(comps)}; multi-task training {fmt(epoch_s, 2)} s per epoch)", "",
+        stl_s = []
+        for f in files:
+            for s in glob.glob(os.path.join(os.path.dirname(f), "stl-*", "summary.json")):
+                j = json.load(open(s))
+                stl_s.append(j["seconds"] / max(1, j["epochs_run"]))
+        lines += [f"## {label} (n = {len(comps)}; training time per epoch: multi-task {fmt(epoch_s, 2)} s,"
+                  f" single-task {fmt(stl_s, 2)} s per task)", "",
                   "| task | metric | single-task | multi-task |", "|---|---|---|---|"]
         for t in tasks:
-            for m in metrics:
+            for m in [m for m in comps[0]["multi_task"][t] if m != "loss"]:
                 st = [c["single_task"][t][m] for c in comps if m in c["single_task"][t]]
                 mt = [c["multi_task"][t][m] for c in comps if m in c["multi_task"][t]]
                 lines.append(f"| {t} | {m} | {fmt(st)} | {fmt(mt)} |")
