@@ -441,11 +441,21 @@ public final class Trainer {
         Selector.parse(select, tasks);
     }
 
+    /**
+     * {@code trainer.select} value for the geometric mean of the tasks' validation losses (as in
+     * the scale-free objective of Chennupati et al., "MultiNet++", CVPR Workshops 2019, used here
+     * only to pick the epoch).
+     */
+    public static final String GEOMETRIC = "geometric_loss";
+
     /** The validation quantity that picks the best epoch. */
     private record Selector(int task, String metric, boolean higherBetter) {
         static Selector parse(String s, List<Task> tasks) {
             if (s.equals("loss")) {
                 return new Selector(-1, "loss", false);
+            }
+            if (s.equals(GEOMETRIC)) {
+                return new Selector(-2, GEOMETRIC, false);
             }
             int slash = s.indexOf('/');
             if (slash > 0) {
@@ -480,7 +490,7 @@ public final class Trainer {
             throw new Mtl4jException(
                     "select metric \""
                             + s
-                            + "\": use loss or <task>/<metric>, e.g. "
+                            + "\": use loss, geometric_loss or <task>/<metric>, e.g. "
                             + tasks.get(0).name()
                             + "/"
                             + tasks.get(0).metrics().get(0));
@@ -502,6 +512,18 @@ public final class Trainer {
         }
 
         double value(Evaluator.Evaluation e) {
+            if (task == -2) {
+                // geometric mean: each task's relative change counts the same, whatever its scale
+                double logs = 0;
+                int n = 0;
+                for (double l : e.losses()) {
+                    if (!Double.isNaN(l)) {
+                        logs += Math.log(Math.max(l, 1e-12));
+                        n++;
+                    }
+                }
+                return n == 0 ? Double.NaN : Math.exp(logs / n);
+            }
             if (task < 0) {
                 double sum = 0;
                 for (double l : e.losses()) {
