@@ -26,11 +26,16 @@ import org.mtl4j.Mtl4jException;
  * name the file and line.
  */
 public final class JsonLinesReader {
+    // trailing tokens fail: two objects on one line, or text after the object, would otherwise
+    // be dropped without a word
     private static final ObjectMapper MAPPER =
             new ObjectMapper()
                     .enable(
                             com.fasterxml.jackson.core.JsonParser.Feature
-                                    .STRICT_DUPLICATE_DETECTION);
+                                    .STRICT_DUPLICATE_DETECTION)
+                    .enable(
+                            com.fasterxml.jackson.databind.DeserializationFeature
+                                    .FAIL_ON_TRAILING_TOKENS);
 
     private JsonLinesReader() {}
 

@@ -51,6 +51,9 @@ class JsonLinesReaderTest {
         assertRefused("{\"a\": [{\"b\": 1}]}\n", "line 1", "an array may hold only");
         assertRefused("{\"a\": 1, \"a\": 2}\n", "line 1", "Duplicate field");
         assertRefused("\n\n", "b.jsonl", "no records");
+        // a second object, or text, after the first on a line is not silently dropped
+        assertRefused("{\"a\": 1}\n{\"a\": 2} {\"a\": 3}\n", "line 2", "not valid JSON");
+        assertRefused("{\"a\": 1}garbage\n", "line 1", "not valid JSON");
     }
 
     private void assertRefused(String content, String... parts) throws Exception {

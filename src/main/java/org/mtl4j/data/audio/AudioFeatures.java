@@ -99,7 +99,10 @@ public final class AudioFeatures {
                                 + a.sampleRate()
                                 + " Hz, too low for max_hz "
                                 + spec.maxHz()
-                                + "; set data.audio.max_hz to at most "
+                                + " (which needs at least "
+                                + (int) Math.ceil(2 * spec.maxHz())
+                                + " Hz); resample the file, or train with data.audio.max_hz at"
+                                + " most "
                                 + a.sampleRate() / 2);
             }
             LogMel lm =

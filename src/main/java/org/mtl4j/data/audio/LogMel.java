@@ -30,7 +30,7 @@ public final class LogMel {
     }
 
     public LogMel(int sampleRate, double windowMs, double hopMs, int bands, double maxHz) {
-        if (sampleRate < 1000
+        if (sampleRate < 1
                 || bands < 1
                 || windowMs <= 0
                 || hopMs <= 0

@@ -102,6 +102,14 @@ public final class WavReader {
         }
         int bytesPer = bits / 8;
         int frames = size / (bytesPer * channels);
+        if (frames == 0) {
+            // features of nothing would be those of silence: a prediction for a broken upload
+            throw new Mtl4jException(
+                    name
+                            + ": no samples (data chunk of "
+                            + size
+                            + " bytes); empty or truncated file");
+        }
         float[] out = new float[frames];
         for (int f = 0; f < frames; f++) {
             double sum = 0;

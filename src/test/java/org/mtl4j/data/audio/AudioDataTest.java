@@ -343,6 +343,25 @@ class AudioDataTest {
     }
 
     @Test
+    void clipsSampledBelow1000HzAreReadWhenMaxHzAllowsThem() throws Exception {
+        // max_hz may be as low as 100 Hz, so any file sampled at twice max_hz or more is valid
+        Path wav = tmp.resolve("low/a.wav");
+        float[] x = new float[400];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (0.5 * Math.sin(2 * Math.PI * 100 * i / 800.0));
+        }
+        writeWav(wav, x, 800);
+        Path list = tmp.resolve("low/list.csv");
+        Files.write(list, List.of("path,y", "a.wav,1"));
+        AudioSpec spec = new AudioSpec("path", 0.5, 25, 10, 8, 400);
+        FeatureMatrix m = AudioFeatures.compute(spec, CsvTable.read(list), null);
+        assertEquals(spec.width(), m.numericWidth());
+        for (float v : m.numeric()) {
+            assertTrue(Float.isFinite(v), "value " + v);
+        }
+    }
+
+    @Test
     void badListsAndSettingsAreRefusedNamingTheLineOrField() throws Exception {
         Path list = dataset(tmp.resolve("clips"), 6, 3);
         List<String> lines = new ArrayList<>(Files.readAllLines(list));
@@ -365,7 +384,10 @@ class AudioDataTest {
                         Mtl4jException.class,
                         () -> AudioFeatures.compute(high, CsvTable.read(list), null));
         assertTrue(
-                e.getMessage().contains("8000 Hz") && e.getMessage().contains("max_hz"),
+                e.getMessage().contains("8000 Hz")
+                        && e.getMessage().contains("max_hz")
+                        // also read by predict, where the model's max_hz is fixed
+                        && e.getMessage().contains("resample"),
                 e.getMessage());
 
         AudioSpec otherColumn = new AudioSpec("file", 0.8, 25, 10, 24, 4000);

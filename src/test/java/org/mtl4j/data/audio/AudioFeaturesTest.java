@@ -85,6 +85,8 @@ class AudioFeaturesTest {
                 .putShort((short) 16);
         Files.write(noData, b.array());
         assertMessage(noData, "nodata.wav: no data chunk");
+        assertMessage(wav(1, 1, 8000, 16, new byte[0]), "no samples");
+        assertMessage(wav(1, 2, 8000, 16, new byte[3]), "no samples");
     }
 
     private static void assertMessage(Path f, String expected) {
