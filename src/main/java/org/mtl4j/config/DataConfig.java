@@ -132,22 +132,6 @@ public sealed interface DataConfig {
     }
 
     /**
-     * Image tasks: {@code multi_fashion} pairs Fashion-MNIST items (IDX files in {@code dir}) as in
-     * Lin et al. 2019, with the construction of Sener and Koltun 2018 (tasks: class of the top-left
-     * and of the bottom-right item; test pairs from the t10k files); {@code multi_mnist} pairs the
-     * 10,000 MNIST digits of {@code mnistDir}; {@code multi_fashion_mnist} pairs an MNIST digit
-     * (top-left) with a Fashion-MNIST item (bottom-right); {@code fashion_tasks} is plain
-     * Fashion-MNIST with class, group and footwear tasks.
-     *
-     * @param trainLimit use only the first N training images (0 = all)
-     * @param testLimit use only the first N test images (0 = all)
-     * @param cacheDir where built pairs are cached
-     * @param mnistDir the MNIST digits as JSON ({@code multi_mnist}, {@code multi_fashion_mnist}),
-     *     or null
-     * @param testFraction share of the pairs held out for testing when there are no separate test
-     *     files (the MNIST kinds)
-     */
-    /**
      * Audio clips: a CSV lists one WAV file per row ({@code spec.pathColumn()}) with the task
      * labels in other columns; each clip becomes a log-mel spectrogram ({@link
      * org.mtl4j.data.audio.AudioSpec}). Missing validation/test lists are split from the training
@@ -165,6 +149,22 @@ public sealed interface DataConfig {
             Path cacheDir)
             implements DataConfig {}
 
+    /**
+     * Image tasks: {@code multi_fashion} pairs Fashion-MNIST items (IDX files in {@code dir}) as in
+     * Lin et al. 2019, with the construction of Sener and Koltun 2018 (tasks: class of the top-left
+     * and of the bottom-right item; test pairs from the t10k files); {@code multi_mnist} pairs the
+     * 10,000 MNIST digits of {@code mnistDir}; {@code multi_fashion_mnist} pairs an MNIST digit
+     * (top-left) with a Fashion-MNIST item (bottom-right); {@code fashion_tasks} is plain
+     * Fashion-MNIST with class, group and footwear tasks.
+     *
+     * @param trainLimit use only the first N training images (0 = all)
+     * @param testLimit use only the first N test images (0 = all)
+     * @param cacheDir where built pairs are cached
+     * @param mnistDir the MNIST digits as JSON ({@code multi_mnist}, {@code multi_fashion_mnist}),
+     *     or null
+     * @param testFraction share of the pairs held out for testing when there are no separate test
+     *     files (the MNIST kinds)
+     */
     record Images(
             String kind,
             Path dir,

@@ -41,7 +41,10 @@ public final class JsonLinesReader {
 
     /** Whether {@code file} is named like a JSON Lines file. */
     public static boolean isJsonLines(Path file) {
-        String n = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase();
+        String n =
+                file.getFileName() == null
+                        ? ""
+                        : file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         return n.endsWith(".jsonl") || n.endsWith(".ndjson");
     }
 
@@ -97,7 +100,9 @@ public final class JsonLinesReader {
                                 + " \"label\": 1}; got "
                                 + (node == null
                                         ? "nothing"
-                                        : node.getNodeType().toString().toLowerCase()));
+                                        : node.getNodeType()
+                                                .toString()
+                                                .toLowerCase(java.util.Locale.ROOT)));
             }
             Map<Integer, String> rec = new LinkedHashMap<>();
             Iterator<Map.Entry<String, JsonNode>> it = node.fields();
@@ -149,7 +154,9 @@ public final class JsonLinesReader {
                                     + key
                                     + "\": an array may hold only strings and numbers (they are"
                                     + " joined with spaces), found "
-                                    + e.getNodeType().toString().toLowerCase());
+                                    + e.getNodeType()
+                                            .toString()
+                                            .toLowerCase(java.util.Locale.ROOT));
                 }
                 parts.add(e.asText());
             }

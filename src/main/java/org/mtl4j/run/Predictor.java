@@ -253,7 +253,11 @@ public final class Predictor implements AutoCloseable {
                 throw new Mtl4jException(
                         name
                                 + ": expected a JSON object, got "
-                                + (r == null ? "null" : r.getNodeType().toString().toLowerCase())
+                                + (r == null
+                                        ? "null"
+                                        : r.getNodeType()
+                                                .toString()
+                                                .toLowerCase(java.util.Locale.ROOT))
                                 + hint);
             }
             java.util.Iterator<String> keys = r.fieldNames();

@@ -54,7 +54,13 @@ public final class AudioFeatures {
             Path f = resolve(table, cell);
             try {
                 BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
-                stamps[r] = new long[] {a.size(), a.lastModifiedTime().toMillis()};
+                Object id = a.fileKey(); // device and inode where the file system has them
+                stamps[r] =
+                        new long[] {
+                            a.size(),
+                            a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS),
+                            id == null ? 0 : id.hashCode()
+                        };
             } catch (IOException e) {
                 throw new Mtl4jException(
                         where(table, r)
@@ -79,6 +85,7 @@ public final class AudioFeatures {
             }
         }
         int width = spec.width();
+        requireFits(files.length, width, table.source());
         float[] x = new float[files.length * width];
         Map<Integer, LogMel> byRate = new HashMap<>();
         int cut = 0;
@@ -143,6 +150,7 @@ public final class AudioFeatures {
     public static FeatureMatrix ofClips(
             AudioSpec spec, List<WavReader.Audio> clips, List<String> names) {
         int width = spec.width();
+        requireFits(clips.size(), width, null);
         float[] x = new float[clips.size() * width];
         Map<Integer, LogMel> byRate = new HashMap<>();
         for (int r = 0; r < clips.size(); r++) {
@@ -171,6 +179,26 @@ public final class AudioFeatures {
             clip(spec, a, x, r * width, lm);
         }
         return new FeatureMatrix(clips.size(), width, x, 0, new int[0]);
+    }
+
+    /** Refuses more values than one Java array (and the 4-byte cache layout) can hold. */
+    private static void requireFits(long clips, int width, Path source) {
+        long values = clips * width;
+        long limit = Integer.MAX_VALUE / 4;
+        if (values > limit) {
+            throw new Mtl4jException(
+                    (source == null ? "audio" : source.toString())
+                            + ": "
+                            + clips
+                            + " clips x "
+                            + width
+                            + " features = "
+                            + values
+                            + " values, more than one array holds ("
+                            + limit
+                            + "); shorten data.audio.seconds, raise hop_ms, lower bands, or list"
+                            + " fewer clips");
+        }
     }
 
     /**
@@ -231,7 +259,14 @@ public final class AudioFeatures {
                             .getBytes(StandardCharsets.UTF_8));
             for (int r = 0; r < files.length; r++) {
                 md.update(
-                        (files[r].toAbsolutePath() + "|" + stamps[r][0] + "|" + stamps[r][1] + "\n")
+                        (files[r].toAbsolutePath()
+                                        + "|"
+                                        + stamps[r][0]
+                                        + "|"
+                                        + stamps[r][1]
+                                        + "|"
+                                        + stamps[r][2]
+                                        + "\n")
                                 .getBytes(StandardCharsets.UTF_8));
             }
             return HexFormat.of().formatHex(md.digest(), 0, 12);
@@ -259,7 +294,13 @@ public final class AudioFeatures {
             return new FeatureMatrix(rows, width, x, 0, new int[0]);
         } catch (IOException e) {
             System.err.println(
-                    "audio features: ignoring damaged cache " + file + " (" + e.getMessage() + ")");
+                    "audio features: ignoring damaged cache "
+                            + file
+                            + " ("
+                            + (e.getMessage() == null
+                                    ? e.getClass().getSimpleName()
+                                    : e.getMessage())
+                            + ")");
             return null;
         }
     }
