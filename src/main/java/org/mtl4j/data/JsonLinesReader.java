@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,9 +104,7 @@ public final class JsonLinesReader {
                                                 .toLowerCase(java.util.Locale.ROOT)));
             }
             Map<Integer, String> rec = new LinkedHashMap<>();
-            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> f = it.next();
+            for (Map.Entry<String, JsonNode> f : node.properties()) {
                 if (f.getKey().isBlank()) {
                     throw new Mtl4jException(where + ": a key is empty; give every field a name");
                 }
