@@ -41,6 +41,6 @@ for encoder in mean cnn gru transformer; do
 done
 python3 "$root/scripts/results_compare.py" "$page" "Text: Reuters corn and grain" \
   "scripts/results-text.sh --seeds \"$seeds\" --threads $threads" \
-  "Reuters-21578 corn/grain (examples/reuters/reuters.yaml): 1,554 training texts (15 % of them for validation), 604 test texts; MLP encoder 64 over the text encoder's output (word embeddings of dim 32; cnn: 64 filters of widths 3, 4, 5; gru: bidirectional, hidden 64, max pooling; transformer: 2 pre-norm layers, 4 heads, feed-forward 128, dropout 0.1, mean pooling), linear heads, EW, Adam lr 3e-3, batch 64, 20 epochs, best epoch by validation loss." \
+  "Reuters-21578 corn/grain (examples/reuters/reuters.yaml): 1,554 training texts (15 % of them for validation), 604 test texts; MLP encoder 64 over the text encoder's output (word embeddings of dim 32; cnn: 64 filters of widths 3, 4, 5; gru: bidirectional, hidden 64, max pooling; transformer: 2 pre-norm layers, 4 heads, feed-forward 128, dropout 0.1, mean pooling), linear heads, EW, Adam lr 3e-3, batch 64, 20 epochs, best epoch by validation loss.${RESULTS_NOTE:+ $RESULTS_NOTE}" \
   "mean=$runs/mean" "cnn=$runs/cnn" "gru=$runs/gru" "transformer=$runs/transformer"
 echo "wrote $page"
