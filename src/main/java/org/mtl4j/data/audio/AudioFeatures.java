@@ -112,16 +112,7 @@ public final class AudioFeatures {
                                 + " most "
                                 + a.sampleRate() / 2);
             }
-            LogMel lm =
-                    byRate.computeIfAbsent(
-                            a.sampleRate(),
-                            rate ->
-                                    new LogMel(
-                                            rate,
-                                            spec.windowMs(),
-                                            spec.hopMs(),
-                                            spec.bands(),
-                                            spec.maxHz()));
+            LogMel lm = logMel(byRate, spec, a.sampleRate());
             if (clip(spec, a, x, r * width, lm)) {
                 cut++;
             }
@@ -166,19 +157,19 @@ public final class AudioFeatures {
                                 + (int) Math.ceil(2 * spec.maxHz())
                                 + " Hz");
             }
-            LogMel lm =
-                    byRate.computeIfAbsent(
-                            a.sampleRate(),
-                            rate ->
-                                    new LogMel(
-                                            rate,
-                                            spec.windowMs(),
-                                            spec.hopMs(),
-                                            spec.bands(),
-                                            spec.maxHz()));
+            LogMel lm = logMel(byRate, spec, a.sampleRate());
             clip(spec, a, x, r * width, lm);
         }
         return new FeatureMatrix(clips.size(), width, x, 0, new int[0]);
+    }
+
+    /** The spec's log-mel transform for one sample rate, made once per rate. */
+    private static LogMel logMel(Map<Integer, LogMel> byRate, AudioSpec spec, int sampleRate) {
+        return byRate.computeIfAbsent(
+                sampleRate,
+                rate ->
+                        new LogMel(
+                                rate, spec.windowMs(), spec.hopMs(), spec.bands(), spec.maxHz()));
     }
 
     /** Refuses more values than one Java array (and the 4-byte cache layout) can hold. */
