@@ -141,7 +141,7 @@ public record AudioCnnSpec(int bands, List<Integer> channels, int hidden, double
                             .setFilters(c)
                             .build());
             seq.add(BatchNorm.builder().build());
-            seq.add(relu());
+            seq.add(ResNetSpec.relu());
             seq.add(Pool.maxPool2dBlock(new Shape(2, 2)));
         }
         seq.add(
@@ -159,7 +159,7 @@ public record AudioCnnSpec(int bands, List<Integer> channels, int hidden, double
         // keeps the representation at unit scale: maxima over time of many positive maps would
         // otherwise start the heads' outputs (and a regression loss) far from the labels
         seq.add(BatchNorm.builder().build());
-        seq.add(relu());
+        seq.add(ResNetSpec.relu());
         if (dropout > 0) {
             seq.add(Dropout.builder().optRate((float) dropout).build());
         }
@@ -178,11 +178,6 @@ public record AudioCnnSpec(int bands, List<Integer> channels, int hidden, double
         long[] dims = s.getShape().clone();
         dims[axis] = pad;
         return Cat.of(new NDList(x, low.broadcast(new Shape(dims))), axis);
-    }
-
-    private static Block relu() {
-        return new LambdaBlock(
-                l -> new NDList(ai.djl.nn.Activation.relu(l.singletonOrThrow())), "relu");
     }
 
     @Override

@@ -143,7 +143,8 @@ public record ResNetSpec(List<Integer> channels, int blocks, int hidden) impleme
                 .build();
     }
 
-    private static Block relu() {
+    /** A ReLU block (shared with the other convolutional encoders). */
+    static Block relu() {
         return new LambdaBlock(
                 l -> new NDList(ai.djl.nn.Activation.relu(l.singletonOrThrow())), "relu");
     }
