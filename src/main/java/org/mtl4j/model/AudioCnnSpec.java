@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
@@ -135,11 +134,11 @@ public record AudioCnnSpec(int bands, List<Integer> channels, int hidden, double
                         "to_spectrogram"));
         for (int c : channels) {
             seq.add(
-                    Conv2d.builder()
-                            .setKernelShape(new Shape(3, 3))
-                            .optPadding(new Shape(1, 1))
-                            .setFilters(c)
-                            .build());
+                    Conv2d.of(
+                            ai.djl.nn.convolutional.Conv2d.builder()
+                                    .setKernelShape(new Shape(3, 3))
+                                    .optPadding(new Shape(1, 1))
+                                    .setFilters(c)));
             seq.add(BatchNorm.builder().build());
             seq.add(ResNetSpec.relu());
             seq.add(Pool.maxPool2dBlock(new Shape(2, 2)));

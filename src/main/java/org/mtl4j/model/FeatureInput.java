@@ -31,7 +31,7 @@ public final class FeatureInput extends AbstractBlock {
     private final List<TextPooling> pooling;
 
     /** Per column, the convolutions of a cnn pooling (one per window width), else empty. */
-    private final List<List<ai.djl.nn.convolutional.Conv1d>> convolutions = new ArrayList<>();
+    private final List<List<Conv1d>> convolutions = new ArrayList<>();
 
     /** Per column, its gru or transformer encoder, else null. */
     private final List<AbstractBlock> sequenceEncoders = new ArrayList<>();
@@ -84,15 +84,15 @@ public final class FeatureInput extends AbstractBlock {
                             .setEmbeddingSize(embeddingDim)
                             .build();
             embeddings.add(addChildBlock("embedding_" + i, e));
-            List<ai.djl.nn.convolutional.Conv1d> convs = new ArrayList<>();
+            List<Conv1d> convs = new ArrayList<>();
             TextPooling p = this.pooling.get(i);
             if (p.kind() == TextPooling.Kind.CNN) {
                 for (int w : p.widths()) {
-                    ai.djl.nn.convolutional.Conv1d c =
-                            ai.djl.nn.convolutional.Conv1d.builder()
-                                    .setKernelShape(new Shape(w))
-                                    .setFilters(p.filters())
-                                    .build();
+                    Conv1d c =
+                            Conv1d.of(
+                                    ai.djl.nn.convolutional.Conv1d.builder()
+                                            .setKernelShape(new Shape(w))
+                                            .setFilters(p.filters()));
                     convs.add(addChildBlock("text_cnn_" + i + "_w" + w, c));
                 }
             }
@@ -169,7 +169,7 @@ public final class FeatureInput extends AbstractBlock {
             case CNN -> {
                 NDArray x = masked.transpose(0, 2, 1); // (B, dim, k)
                 NDList pooled = new NDList();
-                for (ai.djl.nn.convolutional.Conv1d c : convolutions.get(i)) {
+                for (Conv1d c : convolutions.get(i)) {
                     NDArray y = c.forward(ps, new NDList(x), training).singletonOrThrow();
                     pooled.add(ai.djl.nn.Activation.relu(y).max(new int[] {2}));
                 }
@@ -211,7 +211,7 @@ public final class FeatureInput extends AbstractBlock {
         }
         long batch = shapes[0].get(0);
         for (int i = 0; i < convolutions.size(); i++) {
-            for (ai.djl.nn.convolutional.Conv1d c : convolutions.get(i)) {
+            for (Conv1d c : convolutions.get(i)) {
                 c.initialize(manager, dataType, new Shape(batch, embeddingDim, slots.get(i)));
             }
             if (sequenceEncoders.get(i) != null) {

@@ -6,7 +6,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 
@@ -52,12 +51,20 @@ public record LeNetSpec(int channels1, int channels2, int hidden) implements Enc
                 new LambdaBlock(
                         l -> new NDList(l.singletonOrThrow().reshape(-1, 1, SIDE, SIDE)),
                         "to_image"));
-        seq.add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(channels1).build());
+        seq.add(
+                Conv2d.of(
+                        ai.djl.nn.convolutional.Conv2d.builder()
+                                .setKernelShape(new Shape(5, 5))
+                                .setFilters(channels1)));
         seq.add(Pool.maxPool2dBlock(new Shape(2, 2)));
         seq.add(
                 new LambdaBlock(
                         l -> new NDList(ai.djl.nn.Activation.relu(l.singletonOrThrow())), "relu"));
-        seq.add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(channels2).build());
+        seq.add(
+                Conv2d.of(
+                        ai.djl.nn.convolutional.Conv2d.builder()
+                                .setKernelShape(new Shape(5, 5))
+                                .setFilters(channels2)));
         seq.add(Pool.maxPool2dBlock(new Shape(2, 2)));
         seq.add(
                 new LambdaBlock(

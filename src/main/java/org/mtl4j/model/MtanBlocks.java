@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -140,10 +139,10 @@ final class MtanBlocks {
         }
 
         private static Block conv1x1(long channels) {
-            return Conv2d.builder()
-                    .setKernelShape(new Shape(1, 1))
-                    .setFilters((int) channels)
-                    .build();
+            return Conv2d.of(
+                    ai.djl.nn.convolutional.Conv2d.builder()
+                            .setKernelShape(new Shape(1, 1))
+                            .setFilters((int) channels));
         }
 
         private static Block linear(long units) {

@@ -8,7 +8,6 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
@@ -134,13 +133,13 @@ public record ResNetSpec(List<Integer> channels, int blocks, int hidden) impleme
     }
 
     private static Block conv(int filters, int kernel, int stride) {
-        return Conv2d.builder()
-                .setKernelShape(new Shape(kernel, kernel))
-                .optPadding(new Shape(kernel / 2, kernel / 2))
-                .optStride(new Shape(stride, stride))
-                .optBias(false)
-                .setFilters(filters)
-                .build();
+        return Conv2d.of(
+                ai.djl.nn.convolutional.Conv2d.builder()
+                        .setKernelShape(new Shape(kernel, kernel))
+                        .optPadding(new Shape(kernel / 2, kernel / 2))
+                        .optStride(new Shape(stride, stride))
+                        .optBias(false)
+                        .setFilters(filters));
     }
 
     /** A ReLU block (shared with the other convolutional encoders). */
