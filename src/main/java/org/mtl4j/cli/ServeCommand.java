@@ -68,6 +68,20 @@ final class ServeCommand implements Callable<Integer> {
     int maxBatchRows = 1024;
 
     @Option(
+            names = "--read-timeout-ms",
+            description =
+                    "Time a client has to send a request's headers, and then its body; slower"
+                            + " connections get 408 or are closed (default: ${DEFAULT-VALUE}).")
+    int readTimeoutMs = 10_000;
+
+    @Option(
+            names = "--idle-timeout-ms",
+            description =
+                    "Time a kept-alive connection may stay open with no request (default:"
+                            + " ${DEFAULT-VALUE}).")
+    int idleTimeoutMs = 60_000;
+
+    @Option(
             names = {"-v", "--verbose"},
             description = "Show engine log messages and stack traces.")
     boolean verbose;
@@ -87,7 +101,15 @@ final class ServeCommand implements Callable<Integer> {
         }
         ModelServer.Options o =
                 new ModelServer.Options(
-                        host, port, threads, maxBody, maxRecords, batchWindow, maxBatchRows);
+                        host,
+                        port,
+                        threads,
+                        maxBody,
+                        maxRecords,
+                        batchWindow,
+                        maxBatchRows,
+                        readTimeoutMs,
+                        idleTimeoutMs);
         Predictor p = Predictor.load(run, engineThreads);
         ModelServer server;
         try {

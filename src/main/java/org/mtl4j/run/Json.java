@@ -50,10 +50,40 @@ public final class Json {
             return COMPACT.readTree(Files.readString(file));
         } catch (NoSuchFileException e) {
             throw new Mtl4jException(file + ": not found");
+        } catch (JsonProcessingException e) {
+            throw new Mtl4jException(file + ": not valid JSON (" + problem(e) + ")", e);
         } catch (IOException e) {
-            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-            throw new Mtl4jException(file + ": not valid JSON (" + why + ")", e);
+            throw new Mtl4jException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * What is wrong with a JSON text, in one line and without the parser's internals (feature and
+     * constraint class names, source descriptions), with the line and column.
+     */
+    public static String problem(JsonProcessingException e) {
+        String msg = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
+        msg =
+                msg.replaceAll(
+                                "\\[Source: .*?; line: (\\d+), column: (\\d+)\\]",
+                                "line $1, column $2")
+                        .replaceAll(": enable `[^`]*` to allow", " (not allowed in JSON)")
+                        .replaceAll(", from `[^`]*`\\)", ")")
+                        .replaceAll(
+                                "\\s*\\(not recognized as one since Feature '\\w+' not enabled for"
+                                        + " parser\\)",
+                                " (comments are not allowed in JSON)")
+                        .replaceAll("`[^`]*`", "")
+                        .replaceAll("\\s+", " ")
+                        .strip();
+        if (msg.length() > 200) {
+            msg = msg.substring(0, 197) + "...";
+        }
+        var loc = e.getLocation();
+        return msg
+                + (loc == null || loc.getLineNr() < 1
+                        ? ""
+                        : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")");
     }
 
     /** Replaces non-finite doubles by null, recursively through maps and lists. */

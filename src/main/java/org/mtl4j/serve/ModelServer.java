@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import io.undertow.Undertow;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,6 +48,9 @@ public final class ModelServer implements AutoCloseable {
      * @param maxRecords most records in one request
      * @param batchWindowMicros how long the batcher waits for more requests, 0 = never waits
      * @param maxBatchRows most rows in one forward pass
+     * @param readTimeoutMillis time a client has to send a request's headers, and its body once the
+     *     headers are in; a connection that takes longer is answered with 408 or closed
+     * @param idleTimeoutMillis time a kept-alive connection may stay open between requests
      */
     public record Options(
             String host,
@@ -58,7 +59,9 @@ public final class ModelServer implements AutoCloseable {
             int maxBodyBytes,
             int maxRecords,
             long batchWindowMicros,
-            int maxBatchRows) {
+            int maxBatchRows,
+            int readTimeoutMillis,
+            int idleTimeoutMillis) {
         public Options {
             if (port < 0 || port > 65535) {
                 throw new Mtl4jException("--port " + port + ": use 0 to 65535");
@@ -77,10 +80,47 @@ public final class ModelServer implements AutoCloseable {
                 throw new Mtl4jException(
                         "--batch-window-us " + batchWindowMicros + ": use 0 to 1000000");
             }
+            if (readTimeoutMillis < 100 || readTimeoutMillis > 600_000) {
+                throw new Mtl4jException(
+                        "--read-timeout-ms " + readTimeoutMillis + ": use 100 to 600000");
+            }
+            if (idleTimeoutMillis < 100 || idleTimeoutMillis > 3_600_000) {
+                throw new Mtl4jException(
+                        "--idle-timeout-ms " + idleTimeoutMillis + ": use 100 to 3600000");
+            }
+        }
+
+        /** The settings with the default timeouts: 10 s to send a request, 60 s idle. */
+        public Options(
+                String host,
+                int port,
+                int threads,
+                int maxBodyBytes,
+                int maxRecords,
+                long batchWindowMicros,
+                int maxBatchRows) {
+            this(
+                    host,
+                    port,
+                    threads,
+                    maxBodyBytes,
+                    maxRecords,
+                    batchWindowMicros,
+                    maxBatchRows,
+                    10_000,
+                    60_000);
         }
 
         public static Options defaults() {
             return new Options("127.0.0.1", 8080, 8, 1 << 20, 10_000, 0, 1024);
+        }
+
+        /**
+         * The most bytes read of one request body: the limit, plus what is read and discarded after
+         * a 413 so that a client that sends its whole body before reading gets the answer.
+         */
+        long entityLimit() {
+            return (long) maxBodyBytes + Math.max(maxBodyBytes, 8L << 20);
         }
     }
 
@@ -95,6 +135,7 @@ public final class ModelServer implements AutoCloseable {
     private final Options options;
     private final MicroBatcher batcher;
     private final Map<String, Object> modelInfo;
+    private final byte[] modelBytes;
     private final Undertow server;
     private final io.undertow.server.handlers.GracefulShutdownHandler graceful;
     private final long started = System.nanoTime();
@@ -113,27 +154,31 @@ public final class ModelServer implements AutoCloseable {
                         options.batchWindowMicros(),
                         Math.max(64, options.threads() * 4));
         this.modelInfo = describe(runDir);
-        io.undertow.server.HttpHandler dispatch =
-                exchange -> {
-                    if (exchange.isInIoThread()) {
-                        exchange.dispatch(this::handle);
-                    } else {
-                        handle(exchange);
-                    }
-                };
-        // answers "Expect: 100-continue" at once; lets requests in flight finish on close()
+        this.modelBytes = bytes(modelInfo);
+        // the handler runs on the IO threads: /health and /model are answered there, a body is
+        // read there without blocking, and only a complete /predict body goes to a worker.
+        // httpContinueRead answers "Expect: 100-continue" when the body is first read;
+        // gracefulShutdown lets requests in flight finish on close()
         this.graceful =
                 io.undertow.Handlers.gracefulShutdown(
-                        io.undertow.Handlers.httpContinueRead(dispatch));
+                        io.undertow.Handlers.httpContinueRead(this::route));
+        int read = options.readTimeoutMillis();
         this.server =
                 Undertow.builder()
                         .addHttpListener(options.port(), options.host())
-                        .setIoThreads(Math.max(1, Math.min(4, options.threads() / 4)))
+                        .setIoThreads(Math.max(2, Math.min(4, options.threads() / 4)))
                         .setWorkerThreads(options.threads())
-                        // above our own limit, so that ours answers first with a 413
                         .setServerOption(
-                                io.undertow.UndertowOptions.MAX_ENTITY_SIZE,
-                                (long) options.maxBodyBytes() + 1024)
+                                io.undertow.UndertowOptions.MAX_ENTITY_SIZE, options.entityLimit())
+                        // headers must arrive within the read timeout of their first byte
+                        .setServerOption(io.undertow.UndertowOptions.REQUEST_PARSE_TIMEOUT, read)
+                        // a connection with no request in progress is closed after the idle time
+                        .setServerOption(
+                                io.undertow.UndertowOptions.NO_REQUEST_TIMEOUT,
+                                options.idleTimeoutMillis())
+                        // (a body has the read timeout too: BodyReader)
+                        // a client that does not take its answer for as long is cut off
+                        .setSocketOption(org.xnio.Options.WRITE_TIMEOUT, read)
                         .setHandler(graceful)
                         .build();
         try {
@@ -162,31 +207,41 @@ public final class ModelServer implements AutoCloseable {
         return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
     }
 
-    private void handle(HttpServerExchange ex) {
+    /** Runs on an IO thread: must not block. */
+    private void route(HttpServerExchange ex) {
         try {
             String path = ex.getRequestPath();
-            String method = ex.getRequestMethod().toString();
+            io.undertow.util.HttpString method = ex.getRequestMethod();
+            boolean read =
+                    method.equals(io.undertow.util.Methods.GET)
+                            || method.equals(io.undertow.util.Methods.HEAD);
             switch (path) {
                 case "/predict" -> {
-                    if (!method.equals("POST")) {
+                    if (!method.equals(io.undertow.util.Methods.POST)) {
                         error(ex, 405, "use POST /predict with a JSON body");
                         return;
                     }
-                    predict(ex);
+                    predictRequests.incrementAndGet();
+                    BodyReader.read(
+                            ex,
+                            options.maxBodyBytes(),
+                            options.readTimeoutMillis(),
+                            (e, body) -> e.dispatch(() -> answer(e, body)),
+                            this::error);
                 }
                 case "/health" -> {
-                    if (!method.equals("GET")) {
+                    if (!read) {
                         error(ex, 405, "use GET /health");
                         return;
                     }
-                    send(ex, 200, health());
+                    send(ex, 200, bytes(health()));
                 }
                 case "/model" -> {
-                    if (!method.equals("GET")) {
+                    if (!read) {
                         error(ex, 405, "use GET /model");
                         return;
                     }
-                    send(ex, 200, modelInfo);
+                    send(ex, 200, modelBytes);
                 }
                 default ->
                         error(
@@ -197,39 +252,32 @@ public final class ModelServer implements AutoCloseable {
                                         + "; use POST /predict, GET /health or GET /model");
             }
         } catch (RuntimeException | Error e) {
-            serverErrors.incrementAndGet();
-            System.err.println("serve: internal error: " + e);
-            try {
-                if (!ex.isResponseStarted()) {
-                    error(ex, 500, "internal error: " + rootMessage(e));
-                }
-            } catch (RuntimeException ignored) {
-                // the connection is gone; nothing more to do for this request
-            }
+            internalError(ex, e);
         }
     }
 
-    private void predict(HttpServerExchange ex) {
-        predictRequests.incrementAndGet();
-        byte[] body;
+    /** Runs on a worker thread with the whole body of a {@code POST /predict}. */
+    private void answer(HttpServerExchange ex, byte[] body) {
         try {
-            body = readBody(ex);
-        } catch (io.undertow.server.RequestTooBigException e) {
-            body = null;
-        } catch (IOException e) {
-            error(ex, 400, "cannot read the request body: " + e.getMessage());
-            return;
+            predict(ex, body);
+        } catch (RuntimeException | Error e) {
+            internalError(ex, e);
         }
-        if (body == null) {
-            error(
-                    ex,
-                    413,
-                    "request body over "
-                            + options.maxBodyBytes()
-                            + " bytes; send fewer records per request (or start the server with a larger"
-                            + " --max-body)");
-            return;
+    }
+
+    private void internalError(HttpServerExchange ex, Throwable e) {
+        serverErrors.incrementAndGet();
+        System.err.println("serve: internal error: " + e);
+        try {
+            if (!ex.isResponseStarted()) {
+                error(ex, 500, "internal error: " + rootMessage(e));
+            }
+        } catch (RuntimeException ignored) {
+            // the connection is gone; nothing more to do for this request
         }
+    }
+
+    private void predict(HttpServerExchange ex, byte[] body) {
         try {
             Request req = parseRequest(body, queryTasks(ex), options.maxRecords());
             List<JsonNode> records = req.records();
@@ -264,7 +312,7 @@ public final class ModelServer implements AutoCloseable {
             } else {
                 resp.put("predictions", preds);
             }
-            send(ex, 200, resp);
+            send(ex, 200, bytes(resp));
         } catch (Mtl4jException e) {
             error(ex, 400, e.getMessage());
         }
@@ -281,12 +329,13 @@ public final class ModelServer implements AutoCloseable {
      */
     public static Request parseRequest(byte[] body, List<String> queryTasks, int maxRecords) {
         JsonNode root;
+        checkUtf8(body);
         try {
             root = body.length == 0 ? null : READER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new Mtl4jException("malformed JSON: " + jsonProblem(e));
+            throw new Mtl4jException("malformed JSON: " + Json.problem(e));
         } catch (IOException e) {
-            throw new Mtl4jException("malformed JSON: " + e.getMessage());
+            throw new Mtl4jException("malformed JSON: cannot read the body");
         }
         if (root == null || root.isMissingNode()) {
             throw new Mtl4jException(
@@ -346,24 +395,31 @@ public final class ModelServer implements AutoCloseable {
         return new Request(records, tasks, single);
     }
 
-    /** The body, or null when it is larger than allowed. */
-    private byte[] readBody(HttpServerExchange ex) throws IOException {
-        long declared = ex.getRequestContentLength();
-        if (declared > options.maxBodyBytes()) {
-            return null;
-        }
-        ex.startBlocking();
-        InputStream in = ex.getInputStream();
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
-        byte[] chunk = new byte[8192];
-        int n;
-        while ((n = in.read(chunk)) >= 0) {
-            buf.write(chunk, 0, n);
-            if (buf.size() > options.maxBodyBytes()) {
-                return null;
+    /**
+     * Refuses bytes that are not UTF-8 as RFC 3629 defines it (overlong forms, encoded surrogates
+     * and code points past U+10FFFF included), which the JSON parser lets through.
+     */
+    private static void checkUtf8(byte[] body) {
+        var decoder =
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(body);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(8192);
+        while (true) {
+            var r = decoder.decode(in, out, true);
+            if (r.isError()) {
+                throw new Mtl4jException(
+                        "malformed JSON: the body is not valid UTF-8 (byte "
+                                + (in.position() + 1)
+                                + ")");
             }
+            if (r.isUnderflow()) {
+                return;
+            }
+            out.clear();
         }
-        return buf.toByteArray();
     }
 
     private static List<String> queryTasks(HttpServerExchange ex) {
@@ -446,6 +502,8 @@ public final class ModelServer implements AutoCloseable {
         limits.put("max_records", options.maxRecords());
         limits.put("max_batch_rows", options.maxBatchRows());
         limits.put("batch_window_us", options.batchWindowMicros());
+        limits.put("read_timeout_ms", options.readTimeoutMillis());
+        limits.put("idle_timeout_ms", options.idleTimeoutMillis());
         m.put("limits", limits);
         Map<String, Object> versions = new LinkedHashMap<>();
         if (man != null && man.has("versions")) {
@@ -460,37 +518,19 @@ public final class ModelServer implements AutoCloseable {
         if (status < 500) {
             clientErrors.incrementAndGet();
         }
-        send(ex, status, Map.of("error", message));
+        send(ex, status, bytes(Map.of("error", message)));
     }
 
-    private static void send(HttpServerExchange ex, int status, Object body) {
-        byte[] bytes = (Json.line(body) + "\n").getBytes(StandardCharsets.UTF_8);
+    private static byte[] bytes(Object body) {
+        return (Json.line(body) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Sends without blocking (the exchange is never in blocking mode). */
+    private static void send(HttpServerExchange ex, int status, byte[] bytes) {
         ex.setStatusCode(status);
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json; charset=utf-8");
         ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, bytes.length);
-        if (ex.isBlocking()) {
-            try {
-                ex.getOutputStream().write(bytes);
-                ex.getOutputStream().close();
-            } catch (IOException e) {
-                // client went away
-            }
-        } else {
-            ex.getResponseSender().send(java.nio.ByteBuffer.wrap(bytes));
-        }
-    }
-
-    private static String jsonProblem(JsonProcessingException e) {
-        String msg = e.getOriginalMessage();
-        var loc = e.getLocation();
-        String first = msg == null ? "" : msg.lines().findFirst().orElse("");
-        if (first.length() > 200) {
-            first = first.substring(0, 197) + "...";
-        }
-        return first
-                + (loc == null
-                        ? ""
-                        : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")");
+        ex.getResponseSender().send(java.nio.ByteBuffer.wrap(bytes));
     }
 
     private static String rootMessage(Throwable e) {
