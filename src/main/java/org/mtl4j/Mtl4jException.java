@@ -15,4 +15,40 @@ public class Mtl4jException extends RuntimeException {
     public Mtl4jException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The most characters of a value quoted in a message. */
+    public static final int CLIP = 80;
+
+    /**
+     * {@code value} for quoting in a message: at most {@value #CLIP} characters (longer values end
+     * in "..." and say how long they were), with line breaks and other control characters shown as
+     * escapes, so that a message stays one short line whatever the input holds.
+     */
+    public static String clip(String value) {
+        if (value == null) {
+            return "null";
+        }
+        int n = value.length();
+        StringBuilder b = new StringBuilder(Math.min(n, CLIP) + 24);
+        int i = 0;
+        for (; i < n && b.length() < CLIP; i++) {
+            char c = value.charAt(i);
+            if (c == '\n') {
+                b.append("\\n");
+            } else if (c == '\r') {
+                b.append("\\r");
+            } else if (c == '\t') {
+                b.append("\\t");
+            } else if (Character.isISOControl(c)) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        if (i < n || b.length() > CLIP) {
+            b.setLength(CLIP - 3);
+            return b + "... (" + n + " characters)";
+        }
+        return b.toString();
+    }
 }

@@ -516,6 +516,7 @@ public final class Preprocessor {
                             + "\" is not a number (numeric features must be numbers;"
                             + " leave the cell empty for a missing value)");
         }
+        FeatureValues.checkRange(v, t.where(r, c), cell);
         return v;
     }
 }

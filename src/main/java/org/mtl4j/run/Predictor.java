@@ -197,12 +197,18 @@ public final class Predictor implements AutoCloseable {
      * @throws Mtl4jException naming the record and the task
      */
     public void checkOutputs(float[][] raw, int rows) {
+        checkOutputs(raw, rows, r -> rows > 1 ? "record " + (r + 1) : "record");
+    }
+
+    /** {@link #checkOutputs(float[][], int)} naming row r by {@code where.apply(r)}. */
+    public void checkOutputs(
+            float[][] raw, int rows, java.util.function.IntFunction<String> where) {
         for (int t = 0; t < raw.length; t++) {
             int w = raw[t].length / Math.max(rows, 1);
             for (int i = 0; i < raw[t].length; i++) {
                 if (!Float.isFinite(raw[t][i])) {
                     throw new Mtl4jException(
-                            (rows > 1 ? "record " + (i / w + 1) : "record")
+                            where.apply(i / w)
                                     + ": the model's output for task \""
                                     + model.tasks().get(t).name()
                                     + "\" is not finite; the values are too far from the training"
@@ -301,7 +307,17 @@ public final class Predictor implements AutoCloseable {
             for (int k = 0; k < idx.length; k++) {
                 String cell = table.cell(r, idx[k]);
                 try {
-                    v[r * idx.length + k] = Float.parseFloat(cell.trim());
+                    double d = Double.parseDouble(cell.trim());
+                    org.mtl4j.data.FeatureValues.checkRange(
+                            d,
+                            table.source()
+                                    + " line "
+                                    + table.line(r)
+                                    + ", column \""
+                                    + names.get(k)
+                                    + "\"",
+                            cell);
+                    v[r * idx.length + k] = (float) d;
                 } catch (NumberFormatException e) {
                     throw new Mtl4jException(
                             table.source()
@@ -310,7 +326,7 @@ public final class Predictor implements AutoCloseable {
                                     + ", column \""
                                     + names.get(k)
                                     + "\": \""
-                                    + cell
+                                    + Mtl4jException.clip(cell)
                                     + "\" is not a number");
                 }
             }
@@ -326,6 +342,7 @@ public final class Predictor implements AutoCloseable {
      */
     public void writeCsv(CsvTable input, Path output) {
         float[][] raw = predictRaw(features(input));
+        checkOutputs(raw, input.rows(), r -> input.source() + " line " + input.line(r));
         List<String> header = new ArrayList<>();
         for (TaskConfig tc : description.tasks()) {
             header.addAll(columns(tc));

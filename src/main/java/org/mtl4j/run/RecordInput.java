@@ -124,10 +124,7 @@ public final class RecordInput {
                             at + ": expected a number (or null), got " + describe(v));
                 }
                 double d = v.asDouble();
-                if (!Double.isFinite(d) || Math.abs(d) > Float.MAX_VALUE) {
-                    throw new Mtl4jException(
-                            at + ": the number is too large to represent (" + v.asText() + ")");
-                }
+                org.mtl4j.data.FeatureValues.checkRange(d, at, v.asText());
                 return v.isIntegralNumber() ? v.asText() : Double.toString(d);
             }
             case CATEGORICAL -> {

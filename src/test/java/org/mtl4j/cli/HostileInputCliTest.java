@@ -1,0 +1,89 @@
+package org.mtl4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mtl4j.cli.CliTest.Result;
+import org.mtl4j.testing.TestData;
+
+/**
+ * The command line on broken or hostile input: every problem ends in one short line on stderr and
+ * exit code 2, never in a stack trace, a huge message, NaN outputs or a read that never ends.
+ */
+class HostileInputCliTest {
+    @TempDir static Path dir;
+    static Path csv;
+    static Path run;
+
+    @BeforeAll
+    static void train() throws IOException {
+        csv = TestData.customersCsv(dir, 200, 4);
+        Path config = TestData.customersConfig(dir, csv, "ew", 2);
+        run = dir.resolve("run");
+        Result r = CliTest.cli("train", config.toString(), "--out", run.toString());
+        assertEquals(0, r.code(), r.err());
+    }
+
+    /** The customers CSV with row {@code row}'s column a replaced by {@code value}. */
+    static Path withCell(String name, int row, String value) throws IOException {
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(csv));
+        String line = lines.get(row + 1);
+        lines.set(row + 1, value + line.substring(line.indexOf(',')));
+        Path p = dir.resolve(name);
+        Files.write(p, lines);
+        return p;
+    }
+
+    static void assertOneLineError(Result r, String... expected) {
+        assertEquals(2, r.code(), r.err());
+        String err = r.err().strip();
+        assertFalse(err.contains("\n"), err);
+        assertTrue(
+                err.length() < 400,
+                err.length() + " characters: " + err.substring(0, Math.min(300, err.length())));
+        for (String e : expected) {
+            assertTrue(err.contains(e), "\"" + err + "\" should say \"" + e + "\"");
+        }
+    }
+
+    @Test
+    void predictAndEvalRefuseAFeatureBeyondTheFloatRangeAsTheServerDoes() throws IOException {
+        Path big = withCell("big.csv", 6, "1e300");
+        Path out = dir.resolve("big-pred.csv");
+        Result p =
+                CliTest.cli(
+                        "predict",
+                        run.toString(),
+                        "--input",
+                        big.toString(),
+                        "--output",
+                        out.toString());
+        System.out.println("predict: " + p.code() + " " + p.err());
+        assertOneLineError(p, big + " line 8, column \"a\"", "too large to represent (1e300)");
+        assertFalse(Files.exists(out), "no predictions written");
+        Result e = CliTest.cli("eval", run.toString(), "--data", big.toString());
+        System.out.println("eval: " + e.code() + " " + e.err());
+        assertOneLineError(e, big + " line 8, column \"a\"", "too large to represent (1e300)");
+        // within the float range, but far enough out that the network overflows
+        Path far = withCell("far.csv", 3, "3e38");
+        Result f =
+                CliTest.cli(
+                        "predict",
+                        run.toString(),
+                        "--input",
+                        far.toString(),
+                        "--output",
+                        out.toString());
+        System.out.println("predict: " + f.code() + " " + f.err());
+        assertOneLineError(f, far + " line 5: the model's output for task", "is not finite");
+        assertFalse(Files.exists(out), "no predictions written");
+    }
+}
