@@ -25,13 +25,19 @@ public class Mtl4jException extends RuntimeException {
      * escapes, so that a message stays one short line whatever the input holds.
      */
     public static String clip(String value) {
+        return clip(value, CLIP);
+    }
+
+    /** {@link #clip(String)} to at most {@code max} characters (at least 16). */
+    public static String clip(String value, int max) {
+        int limit = Math.max(16, max);
         if (value == null) {
             return "null";
         }
         int n = value.length();
-        StringBuilder b = new StringBuilder(Math.min(n, CLIP) + 24);
+        StringBuilder b = new StringBuilder(Math.min(n, limit) + 24);
         int i = 0;
-        for (; i < n && b.length() < CLIP; i++) {
+        for (; i < n && b.length() < limit; i++) {
             char c = value.charAt(i);
             if (c == '\n') {
                 b.append("\\n");
@@ -45,8 +51,8 @@ public class Mtl4jException extends RuntimeException {
                 b.append(c);
             }
         }
-        if (i < n || b.length() > CLIP) {
-            b.setLength(CLIP - 3);
+        if (i < n || b.length() > limit) {
+            b.setLength(limit - 3);
             return b + "... (" + n + " characters)";
         }
         return b.toString();

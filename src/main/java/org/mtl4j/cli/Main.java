@@ -90,7 +90,7 @@ public final class Main implements Callable<Integer> {
         cl.setExecutionExceptionHandler(
                 (ex, line, parsed) -> {
                     if (ex instanceof Mtl4jException) {
-                        err.println("error: " + ex.getMessage());
+                        err.println("error: " + bounded(ex.getMessage()));
                         if (verbose) {
                             ex.printStackTrace(err);
                         }
@@ -104,7 +104,68 @@ public final class Main implements Callable<Integer> {
                     }
                     return 1;
                 });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("error: " + outOfMemory(e, args));
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            return 2;
+        } catch (StackOverflowError e) {
+            err.println(
+                    "error: the Java stack overflowed (input nested too deeply?); raise the thread"
+                            + " stack with MTL4J_JAVA_OPTS=-Xss16m, or run again with --verbose");
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            return 2;
+        } catch (Error e) {
+            err.println(
+                    "error: the Java runtime failed ("
+                            + bounded(String.valueOf(e))
+                            + "); run again with --verbose for the stack trace");
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            return 2;
+        }
+    }
+
+    /** What ran out and which setting to raise, in one line. */
+    static String outOfMemory(OutOfMemoryError e, String[] args) {
+        String command = args.length > 0 && !args[0].startsWith("-") ? args[0] : "mtl4j";
+        String what = String.valueOf(e.getMessage());
+        long maxMiB = Runtime.getRuntime().maxMemory() >> 20;
+        if (what.contains("Metaspace")) {
+            return "out of memory (Java metaspace) during \""
+                    + command
+                    + "\"; raise it with MTL4J_JAVA_OPTS=-XX:MaxMetaspaceSize=1g";
+        }
+        if (what.contains("native thread")) {
+            return "out of memory: cannot create a thread during \""
+                    + command
+                    + "\"; use fewer --threads or raise the process limit (ulimit -u)";
+        }
+        if (what.contains("Direct buffer")) {
+            return "out of memory (Java direct buffers) during \""
+                    + command
+                    + "\"; raise them with MTL4J_JAVA_OPTS=-XX:MaxDirectMemorySize=4g";
+        }
+        long suggest = Math.max(1024, Integer.highestOneBit((int) Math.min(maxMiB, 1 << 29)) * 4L);
+        return "out of memory (the Java heap, at most "
+                + maxMiB
+                + " MiB, is full) during \""
+                + command
+                + "\"; raise it with MTL4J_JAVA_OPTS=-Xmx"
+                + (suggest >= 1024 ? suggest / 1024 + "g" : suggest + "m")
+                + ", or use smaller data files or a smaller batch_size";
+    }
+
+    /** A message cut to 4000 characters: a safety net behind the clipping of quoted values. */
+    static String bounded(String message) {
+        String m = String.valueOf(message);
+        return m.length() <= 4000 ? m : m.substring(0, 3997) + "...";
     }
 
     /** Engine INFO/WARN noise off by default; everything at INFO with --verbose. */

@@ -73,7 +73,11 @@ public final class Options {
                 // fall through to the error below
             }
         }
-        throw new Mtl4jException(at(key) + ": expected a number, got \"" + v + "\"");
+        throw new Mtl4jException(
+                at(key)
+                        + ": expected a number, got \""
+                        + Mtl4jException.clip(String.valueOf(v))
+                        + "\"");
     }
 
     public int getInt(String key, int dflt) {
@@ -88,7 +92,18 @@ public final class Options {
                 return (int) l;
             }
         }
-        throw new Mtl4jException(at(key) + ": expected an integer, got \"" + v + "\"");
+        if (v instanceof Long || v instanceof java.math.BigInteger) {
+            throw new Mtl4jException(
+                    at(key)
+                            + ": "
+                            + Mtl4jException.clip(String.valueOf(v))
+                            + " is too large (integers here lie within ±2147483647)");
+        }
+        throw new Mtl4jException(
+                at(key)
+                        + ": expected an integer, got \""
+                        + Mtl4jException.clip(String.valueOf(v))
+                        + "\"");
     }
 
     public String getString(String key, String dflt) {
@@ -115,7 +130,11 @@ public final class Options {
         if (v instanceof Boolean b) {
             return b;
         }
-        throw new Mtl4jException(at(key) + ": expected true or false, got \"" + v + "\"");
+        throw new Mtl4jException(
+                at(key)
+                        + ": expected true or false, got \""
+                        + Mtl4jException.clip(String.valueOf(v))
+                        + "\"");
     }
 
     public List<Double> getDoubleList(String key) {
@@ -154,7 +173,10 @@ public final class Options {
             return new Options(join(where, key), copy, Map.of());
         }
         throw new Mtl4jException(
-                at(key) + ": expected a mapping (key: value lines), got \"" + v + "\"");
+                at(key)
+                        + ": expected a mapping (key: value lines), got \""
+                        + Mtl4jException.clip(String.valueOf(v))
+                        + "\"");
     }
 
     /** A list, or null when absent; a single value is not accepted. */
@@ -167,7 +189,11 @@ public final class Options {
         if (v instanceof List<?> l) {
             return new ArrayList<>(l);
         }
-        throw new Mtl4jException(at(key) + ": expected a list like [a, b], got \"" + v + "\"");
+        throw new Mtl4jException(
+                at(key)
+                        + ": expected a list like [a, b], got \""
+                        + Mtl4jException.clip(String.valueOf(v))
+                        + "\"");
     }
 
     /** A list of strings (a single string is taken as a one-element list), or null when absent. */

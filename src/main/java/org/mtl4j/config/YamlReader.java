@@ -28,7 +28,37 @@ import org.yaml.snakeyaml.nodes.Tag;
  * say {@code config.yaml: trainer.lr (line 14): expected a number}.
  */
 public final class YamlReader {
+    /**
+     * The most values (mappings, lists and scalars, each alias use counted again) one config may
+     * expand to. Real configs have a few hundred; the cap stops a file of nested aliases (a
+     * "billion laughs" bomb: 30 lines expanding to 2^30 values) in milliseconds.
+     */
+    public static final int MAX_VALUES = 100_000;
+
     private YamlReader() {}
+
+    /** Counts the values converted, so that aliases cannot multiply them without bound. */
+    private static final class Budget {
+        private final String name;
+        private int left = MAX_VALUES;
+
+        Budget(String name) {
+            this.name = name;
+        }
+
+        void take(Node n) {
+            if (--left < 0) {
+                throw new Mtl4jException(
+                        name
+                                + " line "
+                                + line(n)
+                                + ": the config expands to more than "
+                                + MAX_VALUES
+                                + " values (aliases such as *name repeating large blocks?);"
+                                + " write the config out without them");
+            }
+        }
+    }
 
     /** Parses {@code file}; its top level must be a mapping. */
     public static Options read(Path file) {
@@ -72,10 +102,11 @@ public final class YamlReader {
                             + line(root)
                             + ": the top level must be a mapping (key: value lines)");
         }
-        return mapping(name + ":", m);
+        return mapping(name + ":", m, new Budget(name));
     }
 
-    private static Options mapping(String where, MappingNode node) {
+    private static Options mapping(String where, MappingNode node, Budget budget) {
+        budget.take(node);
         Map<String, Object> values = new LinkedHashMap<>();
         Map<String, Integer> lines = new HashMap<>();
         for (NodeTuple t : node.getValue()) {
@@ -94,20 +125,21 @@ public final class YamlReader {
                                 + "); keep one of them");
             }
             lines.put(key, line(k));
-            values.put(key, value(Options.join(where, key), t.getValueNode()));
+            values.put(key, value(Options.join(where, key), t.getValueNode(), budget));
         }
         return new Options(where, values, lines);
     }
 
-    private static Object value(String where, Node node) {
+    private static Object value(String where, Node node, Budget budget) {
         if (node instanceof MappingNode m) {
-            return mapping(where, m);
+            return mapping(where, m, budget);
         }
+        budget.take(node);
         if (node instanceof SequenceNode s) {
             List<Object> out = new ArrayList<>();
             int i = 0;
             for (Node n : s.getValue()) {
-                out.add(value(where + "[" + i++ + "]", n));
+                out.add(value(where + "[" + i++ + "]", n, budget));
             }
             return out;
         }
@@ -124,7 +156,10 @@ public final class YamlReader {
             try {
                 return Long.valueOf(v.replace("_", ""));
             } catch (NumberFormatException e) {
-                return v;
+                // beyond the long range: kept exact, so that messages can say "too large"
+                return v.replace("_", "").matches("[-+]?\\d+")
+                        ? new java.math.BigInteger(v.replace("_", ""))
+                        : v;
             }
         }
         if (Tag.FLOAT.equals(tag)) {

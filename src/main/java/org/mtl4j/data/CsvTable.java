@@ -34,6 +34,12 @@ import org.mtl4j.Mtl4jException;
  */
 public final class CsvTable {
 
+    /**
+     * The most characters in one record (one data row, all its fields): a longer one is refused
+     * with its line number, rather than read into memory and quoted in a message.
+     */
+    public static final int MAX_RECORD_CHARS = 16 << 20;
+
     private static final Pattern NUMBER =
             Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
@@ -63,7 +69,7 @@ public final class CsvTable {
                 throw new Mtl4jException(
                         name
                                 + " line 1: column name \""
-                                + col
+                                + Mtl4jException.clip(col)
                                 + "\" appears twice (rename one of them)");
             }
         }
@@ -80,6 +86,7 @@ public final class CsvTable {
      * or has an unterminated quoted field.
      */
     public static CsvTable read(Path file) {
+        requireRegularFile(file);
         if (ParquetTables.isParquet(file)) {
             return ParquetTables.read(file);
         }
@@ -124,6 +131,18 @@ public final class CsvTable {
             checkWidth(name, header, data.get(r), lines[r]);
         }
         return new CsvTable(name, file, header, new ArrayList<>(data), lines);
+    }
+
+    /**
+     * Refuses a path that exists but is not a regular file (a device such as /dev/zero, a pipe, a
+     * directory), which would be read forever or not at all.
+     */
+    public static void requireRegularFile(Path file) {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            String what = Files.isDirectory(file) ? "a directory" : "a device, pipe or socket";
+            throw new Mtl4jException(
+                    file + ": not a regular file (" + what + "); give the path of a data file");
+        }
     }
 
     /**
@@ -203,11 +222,11 @@ public final class CsvTable {
             throw new Mtl4jException(
                     name
                             + ": column \""
-                            + columnName
+                            + Mtl4jException.clip(columnName)
                             + "\" ("
                             + purpose
                             + ") not found; columns are: "
-                            + String.join(", ", columns)
+                            + Mtl4jException.clip(String.join(", ", columns), 300)
                             + " (column names are case-sensitive; fix the name in the config or the file)");
         }
         return i;
@@ -248,7 +267,7 @@ public final class CsvTable {
                             + " fields, expected "
                             + header.size()
                             + " (the header has columns: "
-                            + String.join(", ", header)
+                            + Mtl4jException.clip(String.join(", ", header), 300)
                             + "); quote fields that contain commas, e.g. \"a, b\"");
         }
     }
@@ -307,15 +326,18 @@ public final class CsvTable {
         private String[] record() {
             List<String> fields = new ArrayList<>();
             StringBuilder sb = new StringBuilder();
+            int begin = pos;
+            int first = line;
             while (true) {
                 sb.setLength(0);
                 if (pos < text.length() && text.charAt(pos) == '"') {
-                    quoted(sb);
+                    quoted(sb, begin, first);
                 } else {
                     while (pos < text.length()
                             && text.charAt(pos) != ','
                             && !isBreak(text.charAt(pos))) {
                         sb.append(text.charAt(pos++));
+                        checkLength(begin, first);
                     }
                 }
                 fields.add(sb.toString());
@@ -330,10 +352,24 @@ public final class CsvTable {
             }
         }
 
-        private void quoted(StringBuilder sb) {
+        private void checkLength(int begin, int first) {
+            if (pos - begin > MAX_RECORD_CHARS) {
+                throw new Mtl4jException(
+                        name
+                                + " line "
+                                + first
+                                + ": a record longer than "
+                                + MAX_RECORD_CHARS
+                                + " characters (is this a CSV file? a quote that is never closed?"
+                                + " split the data or shorten the text)");
+            }
+        }
+
+        private void quoted(StringBuilder sb, int begin, int first) {
             int start = line;
             pos++;
             while (true) {
+                checkLength(begin, first);
                 if (pos >= text.length()) {
                     throw new Mtl4jException(
                             name

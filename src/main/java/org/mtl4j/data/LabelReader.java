@@ -155,7 +155,7 @@ public final class LabelReader {
                 throw new Mtl4jException(
                         t.where(r, c)
                                 + ": \""
-                                + cell
+                                + Mtl4jException.clip(cell)
                                 + "\" is not a binary label (use 0/1, true/false,"
                                 + " yes/no"
                                 + (names.isEmpty() ? "" : ", or the class names " + names)
@@ -176,7 +176,7 @@ public final class LabelReader {
             throw new Mtl4jException(
                     t.where(r, c)
                             + ": \""
-                            + cell
+                            + Mtl4jException.clip(cell)
                             + "\" is not a class index of multiclass task \""
                             + task.name()
                             + "\" (use an integer 0.."
@@ -194,7 +194,7 @@ public final class LabelReader {
             throw new Mtl4jException(
                     t.where(r, c)
                             + ": label "
-                            + cell.strip()
+                            + Mtl4jException.clip(cell.strip())
                             + " is outside 0.."
                             + (k - 1)
                             + " for multiclass task \""
@@ -253,7 +253,7 @@ public final class LabelReader {
             throw new Mtl4jException(
                     t.where(r, c)
                             + ": \""
-                            + cell
+                            + Mtl4jException.clip(cell)
                             + "\" is not a number"
                             + (Double.isNaN(v) ? "" : " that fits in a 32-bit float")
                             + " (regression labels must be numbers; leave the cell empty for a missing label)");

@@ -512,7 +512,7 @@ public final class Preprocessor {
             throw new Mtl4jException(
                     t.where(r, c)
                             + ": \""
-                            + cell
+                            + Mtl4jException.clip(cell)
                             + "\" is not a number (numeric features must be numbers;"
                             + " leave the cell empty for a missing value)");
         }

@@ -86,4 +86,90 @@ class HostileInputCliTest {
         assertOneLineError(f, far + " line 5: the model's output for task", "is not finite");
         assertFalse(Files.exists(out), "no predictions written");
     }
+
+    @Test
+    void aHugeCellGivesAShortMessageAndAnOverlongRecordIsRefused() throws IOException {
+        // 2 MB of text in a numeric column: refused, the value quoted clipped
+        Path wide = withCell("wide.csv", 2, "x".repeat(2_000_000));
+        Result w =
+                CliTest.cli(
+                        "predict",
+                        run.toString(),
+                        "--input",
+                        wide.toString(),
+                        "--output",
+                        dir.resolve("w.csv").toString());
+        System.out.println("predict: " + w.code() + " " + w.err());
+        assertOneLineError(w, wide + " line 4, column \"a\"", "(2000000 characters)");
+        // a record over the limit: refused with its line, not read into cells
+        Path huge =
+                withCell("huge.csv", 5, "y".repeat(org.mtl4j.data.CsvTable.MAX_RECORD_CHARS + 10));
+        Result h =
+                CliTest.cli(
+                        "predict",
+                        run.toString(),
+                        "--input",
+                        huge.toString(),
+                        "--output",
+                        dir.resolve("h.csv").toString());
+        System.out.println("predict: " + h.code() + " " + h.err());
+        assertOneLineError(h, huge + " line 7: a record longer than 16777216 characters");
+    }
+
+    @Test
+    void devicesAndDirectoriesAreNotReadAsData() {
+        for (String path : new String[] {"/dev/zero", dir.toString()}) {
+            Result r =
+                    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                            java.time.Duration.ofSeconds(60),
+                            () ->
+                                    CliTest.cli(
+                                            "predict",
+                                            run.toString(),
+                                            "--input",
+                                            path,
+                                            "--output",
+                                            dir.resolve("z.csv").toString()));
+            System.out.println("predict: " + r.code() + " " + r.err());
+            assertOneLineError(r, path + ": not a regular file");
+        }
+    }
+
+    @Test
+    void runningOutOfMemoryIsOneLineSayingWhatToRaise() throws Exception {
+        // 60 MB of rows, read by a process with a 48 MiB heap
+        Path big = dir.resolve("big.csv");
+        try (var w = Files.newBufferedWriter(big)) {
+            w.write("a,b,c,color,buy,size,price\n");
+            String row = "0.12345,0.54321,-1.23456,green,1,2,10.5\n";
+            for (long n = 0; n < 60_000_000L; n += row.length()) {
+                w.write(row);
+            }
+        }
+        List<String> cmd =
+                List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Dai.djl.offline=true",
+                        "-Xmx48m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "org.mtl4j.cli.Main",
+                        "predict",
+                        run.toString(),
+                        "--input",
+                        big.toString(),
+                        "--output",
+                        dir.resolve("big-pred.csv").toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out =
+                new String(
+                        p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        Files.delete(big);
+        System.out.println("predict with -Xmx48m: " + code + " " + out);
+        assertOneLineError(
+                new Result(code, "", out),
+                "error: out of memory (the Java heap, at most",
+                "during \"predict\"; raise it with MTL4J_JAVA_OPTS=-Xmx");
+    }
 }

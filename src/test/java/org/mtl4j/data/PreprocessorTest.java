@@ -67,7 +67,8 @@ class PreprocessorTest {
         Path file = dir.resolve("train.csv");
         Mtl4jException e =
                 assertThrows(Mtl4jException.class, () -> Preprocessor.fit(numeric("age"), train));
-        assertContains(e.getMessage(), file + " line 3, column \"age\": \"multi\nline\"");
+        // the line break is shown as \n: a message stays one line
+        assertContains(e.getMessage(), file + " line 3, column \"age\": \"multi\\nline\"");
         CsvTable train2 = csv("train2.csv", "id,age\n1,30\n2,40\n3,abc\n");
         e = assertThrows(Mtl4jException.class, () -> Preprocessor.fit(numeric("age"), train2));
         assertEquals(
