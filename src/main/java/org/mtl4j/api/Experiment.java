@@ -154,6 +154,7 @@ public final class Experiment {
         for (Path cp : cps) {
             try {
                 Engines.ensureStarted(config.threads());
+                org.mtl4j.run.Checksums.verify(cp); // no file changed since it was written
                 try (NDManager scratch = NDManager.newBaseManager()) {
                     ModelFiles.load(cp.resolve("model"), scratch); // every file must decode
                 }
@@ -186,6 +187,10 @@ public final class Experiment {
         long bytes = resume.extra("metrics_bytes").asLong(-1);
         if (bytes < 0) {
             throw new Mtl4jException(from + ": checkpoint without its metrics.jsonl position");
+        }
+        String history = RunRecorder.restoreMetrics(runDir, from, bytes);
+        if (history != null) {
+            System.err.println("warning: " + history);
         }
         try (NDManager base = NDManager.newBaseManager();
                 RunRecorder recorder =

@@ -148,6 +148,61 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
         return Double.isFinite(v) ? v : null;
     }
 
+    /**
+     * Before resuming from checkpoint {@code cp}, at which {@code metrics.jsonl} held {@code bytes}
+     * bytes: makes sure the run's {@code metrics.jsonl} still starts with that history. When it was
+     * cut, deleted or changed, it is restored from the checkpoint's copy.
+     *
+     * @return a warning for the user, or null when the history was intact
+     */
+    public static String restoreMetrics(Path runDir, Path cp, long bytes) {
+        Path file = runDir.resolve("metrics.jsonl");
+        Path copy = cp.resolve("metrics.jsonl");
+        try {
+            long have = Files.exists(file) ? Files.size(file) : -1;
+            boolean hasCopy = Files.isRegularFile(copy) && Files.size(copy) == bytes;
+            if (have >= bytes && (!hasCopy || samePrefix(file, copy, bytes))) {
+                return null;
+            }
+            String was =
+                    have < 0
+                            ? "is missing"
+                            : have < bytes
+                                    ? "holds " + have + " bytes"
+                                    : "differs from the logged history";
+            if (hasCopy) {
+                AtomicFiles.write(file, out -> Files.copy(copy, out));
+                return file
+                        + " "
+                        + was
+                        + " where the checkpoint "
+                        + cp.getFileName()
+                        + " expects "
+                        + bytes
+                        + " bytes; restored its history from the checkpoint's copy";
+            }
+            return file
+                    + " "
+                    + was
+                    + " where the checkpoint "
+                    + cp.getFileName()
+                    + " expects "
+                    + bytes
+                    + " bytes, and this checkpoint has no copy of it: the history before step "
+                    + cp.getFileName().toString().substring(5).replaceFirst("^0+(?=.)", "")
+                    + " is incomplete (report and export will miss it)";
+        } catch (IOException e) {
+            throw new Mtl4jException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean samePrefix(Path file, Path copy, long bytes) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes((int) Math.min(bytes, Integer.MAX_VALUE));
+            return java.util.Arrays.equals(head, Files.readAllBytes(copy));
+        }
+    }
+
     /** The checkpoint directories of a run, oldest first (half-written ones are not listed). */
     public static List<Path> checkpoints(Path runDir) {
         Path d = runDir.resolve("checkpoints");
@@ -196,8 +251,11 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
             Files.createDirectories(staging);
             ModelFiles.save(staging.resolve("model"), checkpoint.model(), description);
             metrics.flush();
-            checkpoint.writeTo(
-                    staging, Map.of("metrics_bytes", Files.size(dir.resolve("metrics.jsonl"))));
+            long logged = Files.size(dir.resolve("metrics.jsonl"));
+            checkpoint.writeTo(staging, Map.of("metrics_bytes", logged));
+            // the history so far, to restore a metrics.jsonl cut or lost before a resume
+            Files.copy(dir.resolve("metrics.jsonl"), staging.resolve("metrics.jsonl"));
+            Checksums.write(staging);
             if (Files.exists(cp)) {
                 AtomicFiles.replaceDirectory(staging, cp);
             } else {
