@@ -109,23 +109,31 @@ public final class ModelFiles {
                             + FORMAT
                             + ")");
         }
+        ModelJson f = new ModelJson(file);
         List<TaskConfig> tasks = new ArrayList<>();
-        for (JsonNode t : j.get("tasks")) {
-            tasks.add(task(t));
+        JsonNode ts = f.array(j, "tasks", "tasks");
+        for (int i = 0; i < ts.size(); i++) {
+            tasks.add(task(f, ts.get(i), "tasks[" + i + "]"));
         }
-        JsonNode m = j.get("model");
-        List<Integer> vocab = new ArrayList<>();
-        m.get("vocabulary_sizes").forEach(v -> vocab.add(v.asInt()));
+        JsonNode m = f.node(j, "model", "model");
+        List<Integer> vocab =
+                f.integers(
+                        m,
+                        "vocabulary_sizes",
+                        "model.vocabulary_sizes",
+                        0,
+                        ModelJson.MAX_VOCABULARY);
         ModelSpec spec =
                 new ModelSpec(
-                        m.get("numeric_width").asInt(),
+                        f.integer(m, "numeric_width", "model.numeric_width", 0, 1 << 24),
                         vocab,
-                        m.get("embedding_dim").asInt(),
-                        encoder(m.get("encoder")),
-                        mlp(m.get("head")),
-                        architecture(m.get("architecture")),
-                        slots(m.get("categorical_slots"), vocab.size()),
-                        pooling(m.get("pooling"), vocab.size()));
+                        f.integer(
+                                m, "embedding_dim", "model.embedding_dim", 0, ModelJson.MAX_WIDTH),
+                        encoder(f, f.node(m, "encoder", "model.encoder"), "model.encoder"),
+                        mlp(f, f.node(m, "head", "model.head"), "model.head"),
+                        architecture(f, m.get("architecture")),
+                        slots(f, m.get("categorical_slots"), vocab.size()),
+                        pooling(f, m.get("pooling"), vocab.size()));
         Preprocessor pre = null;
         if (j.hasNonNull("preprocessor")) {
             pre =
@@ -142,6 +150,7 @@ public final class ModelFiles {
     /** Rebuilds the model in {@code dir} with its trained parameters. */
     public static MultiTaskModel load(Path dir, NDManager manager) {
         Description d = describe(dir);
+        checkSize(dir, d);
         MultiTaskModel model =
                 new MultiTaskModel(d.spec(), d.tasks().stream().map(TaskConfig::task).toList());
         model.initialize(manager);
@@ -158,6 +167,61 @@ public final class ModelFiles {
                     e);
         }
         return model;
+    }
+
+    /**
+     * Refuses a description whose layers alone need more parameters than {@code parameters.bin}
+     * holds (4 bytes each): widths edited upwards would otherwise make the engine allocate them
+     * (tens of gigabytes) before the load finds the mismatch. The count is a lower bound: the
+     * weights between consecutive layers of an MLP encoder and of each task's head.
+     */
+    private static void checkSize(Path dir, Description d) {
+        Path params = dir.resolve("parameters.bin");
+        if (!Files.isRegularFile(params)) {
+            return;
+        }
+        long need = 0;
+        if (d.spec().encoder() instanceof MlpSpec e) {
+            need += layers(d.spec().numericWidth(), e.hidden());
+        }
+        long head = layers(0, d.spec().head().hidden());
+        for (TaskConfig tc : d.tasks()) {
+            List<Integer> h = d.spec().head().hidden();
+            need +=
+                    head
+                            + (h.isEmpty()
+                                    ? 0
+                                    : (long) h.get(h.size() - 1) * tc.task().type().outputWidth());
+        }
+        try {
+            long have = Files.size(params);
+            if (need > have / 4) {
+                throw new Mtl4jException(
+                        dir.resolve("model.json")
+                                + ": its layer widths need at least "
+                                + need
+                                + " parameters, but "
+                                + params.getFileName()
+                                + " holds "
+                                + have
+                                + " bytes ("
+                                + have / 4
+                                + " at most); the files do not belong together (model.json edited?)");
+            }
+        } catch (IOException e) {
+            throw new Mtl4jException(params + ": unreadable (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Weights between consecutive widths: in × h0 + h0 × h1 + … (in = 0: from h0 on). */
+    private static long layers(int in, List<Integer> widths) {
+        long n = 0;
+        long prev = in;
+        for (int w : widths) {
+            n += prev * w;
+            prev = w;
+        }
+        return n;
     }
 
     private static Map<String, Object> describe(Description d) {
@@ -207,30 +271,39 @@ public final class ModelFiles {
         return m;
     }
 
-    private static TaskConfig task(JsonNode n) {
-        int w = n.get("width").asInt();
+    private static TaskConfig task(ModelJson f, JsonNode n, String at) {
+        String kind = f.text(n, "type", at + ".type");
+        int w =
+                f.integer(
+                        n,
+                        "width",
+                        at + ".width",
+                        kind.equals("multiclass") ? 2 : 1,
+                        kind.equals("binary") ? 1 : ModelJson.MAX_WIDTH);
         TaskType type =
-                switch (n.get("type").asText()) {
+                switch (kind) {
                     case "binary" -> new TaskType.Binary();
                     case "multiclass" -> new TaskType.Multiclass(w);
                     case "multilabel" -> new TaskType.Multilabel(w);
                     case "regression" -> new TaskType.Regression(w);
                     default ->
-                            throw new Mtl4jException(
-                                    "model.json: unknown task type " + n.get("type"));
+                            throw f.bad(
+                                    at + ".type",
+                                    n.get("type"),
+                                    "binary, multiclass, multilabel or regression");
                 };
         Task t =
                 new Task(
-                        n.get("name").asText(),
+                        f.text(n, "name", at + ".name"),
                         type,
-                        LossKind.parse(n.get("loss").asText()),
-                        strings(n.get("metrics")),
-                        strings(n.get("delta_metrics")),
-                        strings(n.get("dim_names")));
+                        LossKind.parse(f.text(n, "loss", at + ".loss")),
+                        f.strings(n, "metrics", at + ".metrics"),
+                        f.strings(n, "delta_metrics", at + ".delta_metrics"),
+                        f.strings(n, "dim_names", at + ".dim_names"));
         return new TaskConfig(
                 t,
-                strings(n.get("label_columns")),
-                strings(n.get("class_names")),
+                f.strings(n, "label_columns", at + ".label_columns"),
+                f.strings(n, "class_names", at + ".class_names"),
                 null,
                 null,
                 null);
@@ -238,34 +311,37 @@ public final class ModelFiles {
 
     /** One slot per column when absent (model files written before multi-valued columns). */
     /** Per-column pooling of model.json (absent: every column mean-pooled). */
-    private static List<org.mtl4j.model.TextPooling> pooling(JsonNode n, int columns) {
+    private static List<org.mtl4j.model.TextPooling> pooling(ModelJson f, JsonNode n, int columns) {
         if (n == null || n.isNull()) {
             return null;
         }
         List<org.mtl4j.model.TextPooling> out = new ArrayList<>();
+        int k = 0;
         for (JsonNode p : n) {
-            String type = p.get("type").asText();
+            String at = "model.pooling[" + k++ + "]";
+            String type = f.text(p, "type", at + ".type");
+            int wide = ModelJson.MAX_WIDTH;
             out.add(
                     switch (type) {
                         case "mean" -> org.mtl4j.model.TextPooling.mean();
                         case "max" -> org.mtl4j.model.TextPooling.max();
                         case "cnn" -> {
-                            List<Integer> widths = new ArrayList<>();
-                            p.get("widths").forEach(w -> widths.add(w.asInt()));
-                            yield org.mtl4j.model.TextPooling.cnn(p.get("filters").asInt(), widths);
+                            List<Integer> widths = f.integers(p, "widths", at + ".widths", 1, 1024);
+                            yield org.mtl4j.model.TextPooling.cnn(
+                                    f.integer(p, "filters", at + ".filters", 1, wide), widths);
                         }
                         case "gru" ->
                                 org.mtl4j.model.TextPooling.gru(
-                                        p.get("hidden").asInt(),
-                                        p.get("bidirectional").asBoolean(),
-                                        pool(p));
+                                        f.integer(p, "hidden", at + ".hidden", 1, wide),
+                                        f.bool(p, "bidirectional", at + ".bidirectional"),
+                                        pool(f, p, at));
                         case "transformer" ->
                                 org.mtl4j.model.TextPooling.transformer(
-                                        p.get("layers").asInt(),
-                                        p.get("heads").asInt(),
-                                        p.get("ff").asInt(),
-                                        p.get("dropout").asDouble(),
-                                        pool(p));
+                                        f.integer(p, "layers", at + ".layers", 1, 64),
+                                        f.integer(p, "heads", at + ".heads", 1, 1024),
+                                        f.integer(p, "ff", at + ".ff", 1, wide),
+                                        f.real(p, "dropout", at + ".dropout", 0, 1),
+                                        pool(f, p, at));
                         default -> throw new IllegalArgumentException("pooling type " + type);
                     });
         }
@@ -276,48 +352,57 @@ public final class ModelFiles {
         return out;
     }
 
-    private static org.mtl4j.model.TextPooling.Pool pool(JsonNode p) {
+    private static org.mtl4j.model.TextPooling.Pool pool(ModelJson f, JsonNode p, String at) {
         return org.mtl4j.model.TextPooling.Pool.valueOf(
-                p.get("pool").asText().toUpperCase(java.util.Locale.ROOT));
+                f.text(p, "pool", at + ".pool").toUpperCase(java.util.Locale.ROOT));
     }
 
-    private static List<Integer> slots(JsonNode n, int columns) {
+    private static List<Integer> slots(ModelJson f, JsonNode n, int columns) {
         List<Integer> out = new ArrayList<>();
         if (n == null || !n.isArray()) {
             return java.util.Collections.nCopies(columns, 1);
         }
-        n.forEach(k -> out.add(k.asInt()));
+        for (int i = 0; i < n.size(); i++) {
+            out.add(f.integer(n.get(i), "model.categorical_slots[" + i + "]", 1, 1024));
+        }
         return out;
     }
 
     /** Older model files wrote the string "hard_parameter_sharing". */
-    private static org.mtl4j.model.Architecture architecture(JsonNode n) {
+    private static org.mtl4j.model.Architecture architecture(ModelJson f, JsonNode n) {
+        String at = "model.architecture";
         String type = n != null && n.isObject() ? n.path("type").asText() : "hps";
         switch (type) {
             case "mmoe":
-                return new org.mtl4j.model.Architecture.Mmoe(n.get("experts").asInt());
+                return new org.mtl4j.model.Architecture.Mmoe(
+                        f.integer(n, "experts", at + ".experts", 1, 1024));
             case "cgc":
                 return new org.mtl4j.model.Architecture.Cgc(
-                        n.get("shared_experts").asInt(), n.get("task_experts").asInt());
+                        f.integer(n, "shared_experts", at + ".shared_experts", 0, 1024),
+                        f.integer(n, "task_experts", at + ".task_experts", 0, 1024));
             case "ple":
                 return new org.mtl4j.model.Architecture.Ple(
-                        n.get("levels").asInt(),
-                        n.get("shared_experts").asInt(),
-                        n.get("task_experts").asInt());
+                        f.integer(n, "levels", at + ".levels", 1, 1024),
+                        f.integer(n, "shared_experts", at + ".shared_experts", 0, 1024),
+                        f.integer(n, "task_experts", at + ".task_experts", 1, 1024));
             case "aitm":
-                return new org.mtl4j.model.Architecture.Aitm(n.get("calibration").asDouble());
+                return new org.mtl4j.model.Architecture.Aitm(
+                        f.real(n, "calibration", at + ".calibration", 0, 1e6));
             case "mtan":
                 return new org.mtl4j.model.Architecture.Mtan();
             case "esmm":
                 return new org.mtl4j.model.Architecture.Esmm();
             case "soft_sharing":
-                return new org.mtl4j.model.Architecture.SoftSharing(n.get("penalty").asDouble());
+                return new org.mtl4j.model.Architecture.SoftSharing(
+                        f.real(n, "penalty", at + ".penalty", 0, 1e6));
             case "dselect_k":
                 return new org.mtl4j.model.Architecture.DselectK(
-                        n.get("experts").asInt(), n.get("k").asInt(), n.get("gamma").asDouble());
+                        f.integer(n, "experts", at + ".experts", 1, 1024),
+                        f.integer(n, "k", at + ".k", 1, 1024),
+                        f.real(n, "gamma", at + ".gamma", 0, 1e6));
             case "cross_stitch":
                 return new org.mtl4j.model.Architecture.CrossStitch(
-                        n.get("self_weight").asDouble());
+                        f.real(n, "self_weight", at + ".self_weight", 0, 1e6));
             case "hps":
                 break;
             default:
@@ -331,39 +416,41 @@ public final class ModelFiles {
         return new org.mtl4j.model.Architecture.HardSharing();
     }
 
-    private static org.mtl4j.model.EncoderSpec encoder(JsonNode n) {
-        if (n.path("type").asText("mlp").equals("lenet")) {
+    private static org.mtl4j.model.EncoderSpec encoder(ModelJson f, JsonNode n, String at) {
+        int wide = ModelJson.MAX_WIDTH;
+        String type = n.path("type").asText("mlp");
+        if (type.equals("lenet")) {
+            List<Integer> channels = f.integers(n, "channels", at + ".channels", 1, 4096);
+            if (channels.size() < 2) {
+                throw f.bad(at + ".channels", n.get("channels"), "two channel counts");
+            }
             return new org.mtl4j.model.LeNetSpec(
-                    n.get("channels").get(0).asInt(),
-                    n.get("channels").get(1).asInt(),
-                    n.get("hidden").asInt());
+                    channels.get(0),
+                    channels.get(1),
+                    f.integer(n, "hidden", at + ".hidden", 1, wide));
         }
-        if (n.path("type").asText("mlp").equals("audio_cnn")) {
-            List<Integer> channels = new ArrayList<>();
-            n.get("channels").forEach(c -> channels.add(c.asInt()));
+        if (type.equals("audio_cnn")) {
             return new org.mtl4j.model.AudioCnnSpec(
-                    n.get("bands").asInt(),
-                    channels,
-                    n.get("hidden").asInt(),
-                    n.get("dropout").asDouble());
+                    f.integer(n, "bands", at + ".bands", 1, wide),
+                    f.integers(n, "channels", at + ".channels", 1, 4096),
+                    f.integer(n, "hidden", at + ".hidden", 1, wide),
+                    f.real(n, "dropout", at + ".dropout", 0, 1));
         }
-        if (n.path("type").asText("mlp").equals("resnet")) {
-            List<Integer> channels = new ArrayList<>();
-            n.get("channels").forEach(c -> channels.add(c.asInt()));
+        if (type.equals("resnet")) {
             return new org.mtl4j.model.ResNetSpec(
-                    channels, n.get("blocks").asInt(), n.get("hidden").asInt());
+                    f.integers(n, "channels", at + ".channels", 1, 4096),
+                    f.integer(n, "blocks", at + ".blocks", 1, 64),
+                    f.integer(n, "hidden", at + ".hidden", 1, wide));
         }
-        return mlp(n);
+        return mlp(f, n, at);
     }
 
-    private static MlpSpec mlp(JsonNode n) {
-        List<Integer> hidden = new ArrayList<>();
-        n.get("hidden").forEach(h -> hidden.add(h.asInt()));
+    private static MlpSpec mlp(ModelJson f, JsonNode n, String at) {
         return new MlpSpec(
-                hidden,
-                Activation.parse(n.get("activation").asText()),
-                n.get("dropout").asDouble(),
-                Norm.parse(n.get("norm").asText()));
+                f.integers(n, "hidden", at + ".hidden", 1, ModelJson.MAX_WIDTH),
+                Activation.parse(f.text(n, "activation", at + ".activation")),
+                f.real(n, "dropout", at + ".dropout", 0, 1),
+                Norm.parse(f.text(n, "norm", at + ".norm")));
     }
 
     private static List<String> strings(JsonNode n) {
