@@ -35,12 +35,16 @@ public final class YamlReader {
      */
     public static final int MAX_VALUES = 100_000;
 
+    /** The deepest nesting of mappings and lists; an alias that contains itself reaches it. */
+    public static final int MAX_DEPTH = 100;
+
     private YamlReader() {}
 
     /** Counts the values converted, so that aliases cannot multiply them without bound. */
     private static final class Budget {
         private final String name;
         private int left = MAX_VALUES;
+        private int depth;
 
         Budget(String name) {
             this.name = name;
@@ -57,6 +61,22 @@ public final class YamlReader {
                                 + " values (aliases such as *name repeating large blocks?);"
                                 + " write the config out without them");
             }
+        }
+
+        void enter(Node n) {
+            if (++depth > MAX_DEPTH) {
+                throw new Mtl4jException(
+                        name
+                                + " line "
+                                + line(n)
+                                + ": mappings and lists nested more than "
+                                + MAX_DEPTH
+                                + " levels deep (an alias inside its own anchor?)");
+            }
+        }
+
+        void leave() {
+            depth--;
         }
     }
 
@@ -107,6 +127,7 @@ public final class YamlReader {
 
     private static Options mapping(String where, MappingNode node, Budget budget) {
         budget.take(node);
+        budget.enter(node);
         Map<String, Object> values = new LinkedHashMap<>();
         Map<String, Integer> lines = new HashMap<>();
         for (NodeTuple t : node.getValue()) {
@@ -127,6 +148,7 @@ public final class YamlReader {
             lines.put(key, line(k));
             values.put(key, value(Options.join(where, key), t.getValueNode(), budget));
         }
+        budget.leave();
         return new Options(where, values, lines);
     }
 
@@ -138,9 +160,11 @@ public final class YamlReader {
         if (node instanceof SequenceNode s) {
             List<Object> out = new ArrayList<>();
             int i = 0;
+            budget.enter(s);
             for (Node n : s.getValue()) {
                 out.add(value(where + "[" + i++ + "]", n, budget));
             }
+            budget.leave();
             return out;
         }
         ScalarNode s = (ScalarNode) node;

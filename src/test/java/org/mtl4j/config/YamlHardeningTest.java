@@ -69,6 +69,12 @@ class YamlHardeningTest {
     }
 
     @Test
+    void anAliasInsideItsOwnAnchorIsRefused() {
+        String m = error("x: &r [1, *r]\n" + BASE);
+        assertTrue(m.contains("c.yaml line 1: mappings and lists nested more than 100 levels"), m);
+    }
+
+    @Test
     void aLargeValueInAMessageIsClipped() {
         // 9^4 = 6561 scalars in one value, within the budget, quoted where an integer belongs
         String m = error(aliases(4, 9) + BASE + "trainer: {epochs: *l3}\n");
