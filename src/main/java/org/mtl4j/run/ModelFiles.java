@@ -431,7 +431,7 @@ public final class ModelFiles {
         }
         if (type.equals("audio_cnn")) {
             return new org.mtl4j.model.AudioCnnSpec(
-                    f.integer(n, "bands", at + ".bands", 1, wide),
+                    f.integer(n, "bands", at + ".bands", 0, wide),
                     f.integers(n, "channels", at + ".channels", 1, 4096),
                     f.integer(n, "hidden", at + ".hidden", 1, wide),
                     f.real(n, "dropout", at + ".dropout", 0, 1));
@@ -440,7 +440,7 @@ public final class ModelFiles {
             return new org.mtl4j.model.ResNetSpec(
                     f.integers(n, "channels", at + ".channels", 1, 4096),
                     f.integer(n, "blocks", at + ".blocks", 1, 64),
-                    f.integer(n, "hidden", at + ".hidden", 1, wide));
+                    f.integer(n, "hidden", at + ".hidden", 0, wide));
         }
         return mlp(f, n, at);
     }
