@@ -159,7 +159,7 @@ class ServeHardeningTest {
             System.out.printf(
                     "slow bodies closed by the server within %d ms (read timeout %d ms)%n",
                     closedMs, READ_TIMEOUT_MS);
-            assertTrue(closedMs < READ_TIMEOUT_MS + 3000, closedMs + " ms");
+            assertTrue(closedMs < READ_TIMEOUT_MS + 8000, closedMs + " ms");
         } finally {
             for (Socket s : attackers) {
                 s.close();
@@ -187,8 +187,8 @@ class ServeHardeningTest {
             System.out.printf(
                     "unfinished headers closed after %d ms, idle connection after %d ms%n",
                     partialMs, idleMs);
-            assertTrue(partialMs < READ_TIMEOUT_MS + 3000, partialMs + " ms");
-            assertTrue(idleMs < 5000 + 3000, idleMs + " ms");
+            assertTrue(partialMs < READ_TIMEOUT_MS + 8000, partialMs + " ms");
+            assertTrue(idleMs < 5000 + 8000, idleMs + " ms");
         }
     }
 
