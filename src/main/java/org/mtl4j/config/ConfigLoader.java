@@ -482,7 +482,26 @@ public final class ConfigLoader {
                                 ? labels
                                 : null;
         LossKind lossKind = loss;
-        Task task = guard(t, () -> new Task(name, tt, lossKind, metrics, delta, dims));
+        org.mtl4j.task.TargetScale scale = null;
+        String scaleName = t.getString("scale", null);
+        if (scaleName != null) {
+            scale = org.mtl4j.task.TargetScale.parse(scaleName);
+            if (scale == null || !(tt instanceof TaskType.Regression)) {
+                throw new Mtl4jException(
+                        t.at("scale")
+                                + (scale == null
+                                        ? ": unknown scale \""
+                                                + (scaleName.length() > 40
+                                                        ? scaleName.substring(0, 40) + "…"
+                                                        : scaleName)
+                                                + "\"; use standard (the default) or none"
+                                        : ": scale applies to regression tasks only (their"
+                                                + " targets are standardised by default); remove"
+                                                + " it"));
+            }
+        }
+        org.mtl4j.task.TargetScale targetScale = scale;
+        Task task = guard(t, () -> new Task(name, tt, lossKind, metrics, delta, dims, targetScale));
         for (String m : task.metrics()) {
             if (!org.mtl4j.eval.Metrics.knownFor(tt).contains(m)) {
                 throw new Mtl4jException(

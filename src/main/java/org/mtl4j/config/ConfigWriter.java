@@ -152,6 +152,9 @@ public final class ConfigWriter {
             m.put("labels", tc.labelColumns());
         }
         m.put("loss", t.loss().configName());
+        if (t.type() instanceof org.mtl4j.task.TaskType.Regression) {
+            m.put("scale", t.targetScale().configName());
+        }
         m.put("metrics", t.metrics());
         m.put("delta_metrics", t.deltaMetrics());
         putPath(m, "train", tc.train());

@@ -196,7 +196,7 @@ final class StepRunner {
 
     private Result step(NDManager base, Dataset batch, double lr, long globalStep) {
         try (NDManager s = base.newSubManager()) {
-            BatchArrays b = BatchArrays.of(s, batch);
+            BatchArrays b = BatchArrays.of(s, batch, tasks);
             if (times != null) {
                 times.data += lap();
             }

@@ -140,7 +140,7 @@ class StepRunnerTest {
     private static double[] representationGradient(
             MultiTaskModel model, NDManager base, Dataset d, List<Task> tasks, int t) {
         try (NDManager s = base.newSubManager()) {
-            BatchArrays b = BatchArrays.of(s, d);
+            BatchArrays b = BatchArrays.of(s, d, model.tasks());
             Autograd.setRecording(true);
             NDArray zd;
             try {
@@ -171,7 +171,7 @@ class StepRunnerTest {
             double[] c,
             List<Parameter> of) {
         try (NDManager s = base.newSubManager()) {
-            BatchArrays b = BatchArrays.of(s, d);
+            BatchArrays b = BatchArrays.of(s, d, model.tasks());
             Autograd.setRecording(true);
             try {
                 NDList y = model.forward(new ParameterStore(s, false), b.inputs, true);
@@ -349,7 +349,7 @@ class StepRunnerTest {
         double[][] out = new double[tasks.size()][];
         for (int t = 0; t < tasks.size(); t++) {
             try (NDManager s = base.newSubManager()) {
-                BatchArrays b = BatchArrays.of(s, d);
+                BatchArrays b = BatchArrays.of(s, d, model.tasks());
                 Autograd.setRecording(true);
                 try {
                     NDList y = model.forward(new ParameterStore(s, false), b.inputs, true);
