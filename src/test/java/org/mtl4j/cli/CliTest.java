@@ -294,7 +294,8 @@ class CliTest {
         String huge = Files.readString(csv).replaceAll(",(\\d+\\.\\d+)\n", ",$1e30\n");
         Files.writeString(dir.resolve("huge.csv"), huge);
         check(
-                good.replace("train: customers.csv", "train: huge.csv"),
+                good.replace("train: customers.csv", "train: huge.csv")
+                        .replace("label: price}", "label: price, scale: none}"),
                 "before any update",
                 "scales");
         String bad = Files.readString(csv).replaceFirst("\n([-0-9.]+),", "\nabc,");
