@@ -240,6 +240,11 @@ final class StepRunner {
                     lossValues[i] = losses[i].getFloat();
                     present[i] = true;
                 }
+                if (!anyPresent(present)) {
+                    // no labelled row for any task: nothing to learn from, so no optimiser call
+                    // (Adam's moments and weight decay would still move the weights)
+                    return new Result(lossValues, weights, b.rows);
+                }
                 for (int i = 0; i < t; i++) {
                     if (present[i] && !Double.isFinite(lossValues[i])) {
                         throw new NonFiniteStep(
@@ -301,6 +306,15 @@ final class StepRunner {
             }
             return new Result(lossValues, weights, b.rows);
         }
+    }
+
+    private static boolean anyPresent(boolean[] present) {
+        for (boolean p : present) {
+            if (p) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -664,9 +678,19 @@ final class StepRunner {
                 scale = clipNorm / (norm + 1e-12);
             }
         }
+        boolean[] learnableRows = balancer.learnablesPerTask() ? present : null;
+        java.util.Set<NDArray> balancerArrays =
+                java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        learnables.forEach(p -> balancerArrays.add(p.array()));
         for (int i = 0; i < active.size(); i++) {
             NDArray g = scale == 1 ? grads.get(i) : grads.get(i).mul((float) scale);
-            optimizer.update(active.get(i).name(), active.get(i).array(), g, lr);
+            NamedParam p = active.get(i);
+            if (balancerArrays.contains(p.array())) {
+                // entries of tasks absent from the batch stay as they are
+                optimizer.update(p.name(), p.array(), g, lr, learnableRows);
+            } else {
+                optimizer.update(p.name(), p.array(), g, lr);
+            }
         }
         for (List<NamedParam> h : heads) {
             for (NamedParam p : h) {
