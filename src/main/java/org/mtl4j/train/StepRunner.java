@@ -225,6 +225,9 @@ final class StepRunner {
                     }
                 }
                 org.mtl4j.model.Architecture arch = model.spec().architecture();
+                // architecture terms (AITM's calibrator): back-propagated with weight 1, outside
+                // the task losses the balancer sees
+                NDArray extra = null;
                 for (int i = 0; i < t; i++) {
                     lossValues[i] = Double.NaN;
                     if (b.observed[i] == 0) {
@@ -233,9 +236,9 @@ final class StepRunner {
                     losses[i] =
                             Losses.masked(
                                     tasks.get(i), outs[i], b.labels[i], b.masks[i], b.observed[i]);
-                    NDArray extra = arch.extraLoss(i, outs, b.masks[i], b.observed[i]);
-                    if (extra != null) {
-                        losses[i] = losses[i].add(extra); // e.g. AITM's calibrator
+                    NDArray e = arch.extraLoss(i, outs, b.masks[i], b.observed[i]);
+                    if (e != null) {
+                        extra = extra == null ? e : extra.add(e);
                     }
                     lossValues[i] = losses[i].getFloat();
                     present[i] = true;
@@ -265,7 +268,7 @@ final class StepRunner {
                     if (diagnose) {
                         diagnoseLosses(s, losses, present);
                     }
-                    Autograd.backward(c.loss(), false);
+                    Autograd.backward(extra == null ? c.loss() : c.loss().add(extra), false);
                     if (times != null) {
                         times.backward += lap();
                     }
@@ -284,6 +287,7 @@ final class StepRunner {
                                     z,
                                     headInput,
                                     losses,
+                                    extra,
                                     lossValues,
                                     present,
                                     override);
@@ -332,14 +336,11 @@ final class StepRunner {
                 outs[i] = model.head(i, ps, z, true);
             }
         }
-        org.mtl4j.model.Architecture arch = model.spec().architecture();
         for (int i = 0; i < tasks.size(); i++) {
             if (present[i]) {
-                NDArray loss =
-                        Losses.masked(
-                                tasks.get(i), outs[i], b.labels[i], b.masks[i], b.observed[i]);
-                NDArray extra = arch.extraLoss(i, outs, b.masks[i], b.observed[i]);
-                after[i] = (extra == null ? loss : loss.add(extra)).getFloat();
+                after[i] =
+                        Losses.masked(tasks.get(i), outs[i], b.labels[i], b.masks[i], b.observed[i])
+                                .getFloat();
             }
         }
         return after;
@@ -367,6 +368,7 @@ final class StepRunner {
             NDArray z,
             NDArray zd,
             NDArray[] losses,
+            NDArray extra,
             double[] lossValues,
             boolean[] present,
             Map<NDArray, NDArray> override) {
@@ -380,6 +382,20 @@ final class StepRunner {
         double[] weights = new double[t];
         if (idx.isEmpty()) {
             return weights;
+        }
+        // the architecture's extra term first (graph kept): its gradient reaches the heads as it
+        // is, and is added with weight 1 to the combined shared direction
+        NDArray extraDirection = null;
+        if (extra != null) {
+            Autograd.backward(extra, true);
+            if (rep) {
+                NDArray g = zd.getGradient();
+                g.attach(s);
+                extraDirection = g.reshape(-1).duplicate();
+                Autograd.zeroGrad(zd);
+            } else if (!shared.isEmpty()) {
+                extraDirection = flattenSharedGrads(s);
+            }
         }
         if (shared.isEmpty()) {
             // nothing shared to balance (e.g. soft sharing over numeric features only): every
@@ -452,6 +468,9 @@ final class StepRunner {
             weights[idx.get(k)] = d.weights()[k];
         }
         NDArray combined = d.direction();
+        if (extraDirection != null) {
+            combined = combined.add(extraDirection);
+        }
         if (rep) {
             NDArray dz = combined.reshape(z.getShape());
             if (times != null) {
