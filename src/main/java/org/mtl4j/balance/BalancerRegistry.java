@@ -197,9 +197,22 @@ public final class BalancerRegistry {
         register(
                 "gradvac",
                 "GradVac: steer pairwise gradient cosines to running targets (Wang et al. 2021)",
-                "mode (parameters), beta (0.01)",
+                "mode (parameters), beta (0.01), group (whole; layer: one target per layer of"
+                        + " the shared parameters, parameters mode)",
                 "parameters, representation",
-                o -> new GradVac(mode(o), o.getDouble("beta", 0.01)));
+                o -> {
+                    GradientMode mode = mode(o);
+                    double beta = o.getDouble("beta", 0.01);
+                    String group = o.getString("group", "whole");
+                    if (!group.equals("whole") && !group.equals("layer")) {
+                        throw new Mtl4jException(
+                                o.at("group")
+                                        + ": unknown group \""
+                                        + group
+                                        + "\"; use whole or layer");
+                    }
+                    return new GradVac(mode, beta, group.equals("layer"));
+                });
         register(
                 "imtl_g",
                 "IMTL-G: update with equal projections on every unit task gradient (Liu et al."

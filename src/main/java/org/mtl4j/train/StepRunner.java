@@ -69,6 +69,31 @@ final class StepRunner {
 
     private record NamedParam(String name, NDArray array) {}
 
+    /** Lengths of the stretches of the flattened shared gradient that form one layer each. */
+    private final long[] layers;
+
+    /**
+     * Consecutive shared parameters whose names differ only after their last {@code _} (a block's
+     * {@code _weight} and {@code _bias}) form one layer.
+     */
+    private static long[] layerLengths(List<NamedParam> params) {
+        List<Long> out = new ArrayList<>();
+        String previous = null;
+        for (NamedParam p : params) {
+            String name = p.name() == null ? "" : p.name();
+            int cut = name.lastIndexOf('_');
+            String layer = cut < 0 ? name : name.substring(0, cut);
+            long n = p.array().getShape().size();
+            if (layer.equals(previous)) {
+                out.set(out.size() - 1, out.get(out.size() - 1) + n);
+            } else {
+                out.add(n);
+            }
+            previous = layer;
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
     /** Soft parameter sharing: corresponding parameters of the encoder copies, and λ. */
     private final List<List<NDArray>> copyGroups = new ArrayList<>();
 
@@ -135,6 +160,7 @@ final class StepRunner {
             }
             heads.add(h);
         }
+        layers = layerLengths(shared);
         for (int i = 0; i < balancerArrays.size(); i++) {
             learnables.add(new NamedParam("balancer_" + i, balancerArrays.get(i)));
         }
@@ -463,7 +489,8 @@ final class StepRunner {
                                 sub,
                                 taskIndex,
                                 rep ? zd.getShape().getShape() : new long[] {g.getShape().get(1)},
-                                rep ? z.stopGradient() : null));
+                                rep ? z.stopGradient() : null,
+                                rep ? null : layers.clone()));
         for (int k = 0; k < sub.length; k++) {
             weights[idx.get(k)] = d.weights()[k];
         }

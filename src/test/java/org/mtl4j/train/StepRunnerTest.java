@@ -244,6 +244,37 @@ class StepRunnerTest {
         }
     }
 
+    /**
+     * The trainer tells a gradient method where each shared layer's parameters lie: GradVac with
+     * {@code group: layer} on an encoder of two linear layers keeps two blocks of targets.
+     */
+    @Test
+    void gradVacByLayerGetsOneGroupPerSharedLayer() {
+        Engines.start(1, 6);
+        List<Task> tasks =
+                List.of(
+                        Task.of("a", new TaskType.Regression(1)),
+                        Task.of("b", new TaskType.Regression(1)));
+        Dataset d =
+                SyntheticMmoe.generate(new SyntheticMmoe.Spec(2, 0.2, 16, 6, 2, 1, 0.01, false), 4);
+        try (NDManager base = NDManager.newBaseManager()) {
+            MultiTaskModel model =
+                    new MultiTaskModel(
+                            new ModelSpec(6, List.of(), 2, MlpSpec.of(5, 4), MlpSpec.of()), tasks);
+            model.initialize(base);
+            var gv =
+                    BalancerRegistry.create(
+                            "gradvac", Options.of("t", Map.of("group", "layer", "beta", 0.5)));
+            gv.init(2, 1);
+            try (ParamOptimizer opt = new ParamOptimizer(SGD, base)) {
+                new StepRunner(model, gv, opt, 0, List.of()).run(base, d, 0.1, 0);
+            }
+            List<String> names = new ArrayList<>();
+            model.getParameters().forEach(p -> names.add(p.getKey()));
+            assertEquals(2, gv.state().get("groups"), "shared parameters " + names);
+        }
+    }
+
     private static double[] representationGradient(
             MultiTaskModel model, NDManager base, Dataset d, List<Task> tasks, int t) {
         try (NDManager s = base.newSubManager()) {
