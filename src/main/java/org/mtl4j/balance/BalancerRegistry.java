@@ -106,9 +106,23 @@ public final class BalancerRegistry {
         register(
                 "stch",
                 "smooth Tchebycheff scalarisation of the log-losses (Lin et al. 2024)",
-                "mu (1.0), warmup_epochs (4)",
+                "mu (1.0), warmup_epochs (4), reference (warmup_mean: mean loss over the warm-up"
+                        + " epochs, the paper; last_warmup_epoch: the authors' code)",
                 "loss",
-                o -> new SmoothTchebycheff(o.getDouble("mu", 1.0), o.getInt("warmup_epochs", 4)));
+                o -> {
+                    double mu = o.getDouble("mu", 1.0);
+                    int warmup = o.getInt("warmup_epochs", 4);
+                    String r = o.getString("reference", "warmup_mean");
+                    SmoothTchebycheff.Reference ref = SmoothTchebycheff.Reference.parse(r);
+                    if (ref == null) {
+                        throw new Mtl4jException(
+                                o.at("reference")
+                                        + ": unknown reference \""
+                                        + r
+                                        + "\"; use warmup_mean or last_warmup_epoch");
+                    }
+                    return new SmoothTchebycheff(mu, warmup, ref);
+                });
         register(
                 "famo",
                 "FAMO: weights adapted so all losses fall at the same rate (Liu et al. 2023)",
