@@ -43,9 +43,10 @@ final class MethodsCommand implements Callable<Integer> {
 
             Differences from LibMTL, on purpose:
               - Task heads get the plain gradient of their own task's loss under every gradient
-                method. LibMTL gives the heads the weighted gradient (weight x task gradient) for
-                nash_mtl, mgda, gradnorm, fairgrad and excess_mtl, so there a task's weight also
-                sets its head's learning rate.
+                method. LibMTL back-propagates the weighted loss for nash_mtl, fairgrad and
+                excess_mtl, so there a head gets weight x its task's gradient and a task's weight
+                also sets its head's learning rate (its mgda and gradnorm, like mtl4j, leave the
+                heads their plain gradients).
               - No combined IMTL: imtl_l (loss scales) and imtl_g (gradient weights) are separate
                 methods; LibMTL's IMTL applies both at once.
               - DSelect-k (architecture dselect_k) without the paper's entropy regulariser.
