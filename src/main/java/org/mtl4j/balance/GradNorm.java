@@ -11,10 +11,10 @@ import java.util.Map;
  * training rate r_t = (L_t/L_t(0)) / mean_s(L_s/L_s(0)) and the asymmetry α, the weights follow the
  * gradient of L_grad = Σ_t |G_t − Ḡ·r_t^α| (Eq. 2) with the targets Ḡ·r_t^α held constant, i.e.
  * ∂L_grad/∂w_t = sign(G_t − Ḡ r_t^α)·‖g_t‖, and are renormalised to Σ_t w_t = T over all T tasks
- * after every step (Algorithm 1). With missing labels only the tasks present in the batch take a step (Ḡ
- * and the mean rate are over them), but the renormalisation still covers every task, so the sum
- * stays T and an absent task's weight keeps its share. The update of the shared parameters is Σ_t
- * w_t·g_t with the weights before their own update.
+ * after every step (Algorithm 1). With missing labels only the tasks present in the batch take a
+ * step (Ḡ and the mean rate are over them), but the renormalisation still covers every task, so the
+ * sum stays T and an absent task's weight keeps its share. The update of the shared parameters is
+ * Σ_t w_t·g_t with the weights before their own update.
  *
  * <p>The paper measures ‖g_t‖ on the last shared layer; here it is measured on the gradients of the
  * chosen mode: all shared parameters ({@link GradientMode#PARAMETERS}) or the shared representation
