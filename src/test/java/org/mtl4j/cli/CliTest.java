@@ -488,5 +488,18 @@ class CliTest {
                     docs.contains("| `" + e.name() + "` |"),
                     "docs/config.md documents method " + e.name());
         }
+        // the deliberate differences from LibMTL, in the command's output and in the docs
+        for (String difference :
+                List.of("plain gradient", "No combined IMTL", "entropy regulariser", "MTAN")) {
+            assertTrue(m.out().contains(difference), "methods states: " + difference);
+        }
+        for (String difference :
+                List.of(
+                        "Task heads get their plain gradient",
+                        "No combined IMTL",
+                        "DSelect-k without its entropy regulariser",
+                        "MTAN's simplified attention")) {
+            assertTrue(docs.contains(difference), "docs/config.md states: " + difference);
+        }
     }
 }
