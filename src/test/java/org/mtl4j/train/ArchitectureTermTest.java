@@ -148,7 +148,7 @@ class ArchitectureTermTest {
             double[] plain,
             double[] calibrator) {
         try (NDManager s = base.newSubManager()) {
-            BatchArrays b = BatchArrays.of(s, d);
+            BatchArrays b = BatchArrays.of(s, d, tasks);
             Autograd.setRecording(true);
             try {
                 ParameterStore ps = new ParameterStore(s, false);
