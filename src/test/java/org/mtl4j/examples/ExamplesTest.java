@@ -114,6 +114,15 @@ class ExamplesTest {
                                 "train: " + Path.of("examples/gems/gems.csv").toAbsolutePath()));
         warnings.clear();
         Experiment.fromYaml(none).train(tmp.resolve("gems-none"), collect);
+        String jsonl = Files.readString(tmp.resolve("gems-none/metrics.jsonl"));
+        assertTrue(jsonl.contains("\"type\":\"warning\""), "warnings are recorded");
+        Path html = tmp.resolve("gems-none/report.html");
+        org.mtl4j.report.Report.write(List.of(tmp.resolve("gems-none")), html, false);
+        String page = Files.readString(html);
+        assertTrue(
+                page.contains("<b>Warning</b>: task &quot;cut&quot;")
+                        || page.contains("<b>Warning</b>: task \"cut\""),
+                "the report's findings repeat the warning");
         assertTrue(
                 warnings.stream()
                         .anyMatch(
