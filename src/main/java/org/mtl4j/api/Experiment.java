@@ -85,6 +85,10 @@ public final class Experiment {
 
     /** Trains on already loaded data into {@code runDir}. */
     public RunResult train(TrainingData data, Path runDir, TrainingListener listener) {
+        ExperimentConfig fitted = withTargetScales(config, data);
+        if (fitted != config) {
+            return new Experiment(fitted).train(data, runDir, listener);
+        }
         List<Task> tasks = config.tasks().stream().map(TaskConfig::task).toList();
         Trainer.checkSelect(config.trainer().selectMetric(), tasks);
         Balancer balancer = balancer();
@@ -125,7 +129,8 @@ public final class Experiment {
                                     source,
                                     data.validation(),
                                     config.seed(),
-                                    Listeners.of(recorder, listener));
+                                    Listeners.withHealth(
+                                            health(data), Listeners.of(recorder, listener)));
             return finish(data, runDir, base, model, description, r);
         }
     }
@@ -147,6 +152,10 @@ public final class Experiment {
                     runDir + ": not an mtl4j run directory (no manifest.json); nothing to resume");
         }
         TrainingData data = loadData();
+        ExperimentConfig fitted = withTargetScales(config, data);
+        if (fitted != config) {
+            return new Experiment(fitted).resume(runDir, listener);
+        }
         List<Path> cps = new ArrayList<>(RunRecorder.checkpoints(runDir));
         java.util.Collections.reverse(cps);
         Checkpoint.Resume resume = null;
@@ -237,7 +246,8 @@ public final class Experiment {
                                     source,
                                     data.validation(),
                                     config.seed(),
-                                    Listeners.of(recorder, listener),
+                                    Listeners.withHealth(
+                                            health(data), Listeners.of(recorder, listener)),
                                     resume);
             return finish(data, runDir, base, model, description, r);
         }
@@ -306,6 +316,49 @@ public final class Experiment {
                                                         ? config.model().textPooling()
                                                         : org.mtl4j.model.TextPooling.mean())
                                 .toList());
+    }
+
+    /**
+     * {@code c} with every standardised regression target's mean and std fitted on the labelled
+     * training rows of {@code data} (the same rows give the same statistics, so a resumed run fits
+     * what the first run fitted); {@code c} itself when nothing is left to fit.
+     */
+    static ExperimentConfig withTargetScales(ExperimentConfig c, TrainingData data) {
+        if (c.tasks().stream().allMatch(t -> t.task().targetScale().fitted())) {
+            return c;
+        }
+        List<TaskConfig> out = new ArrayList<>();
+        for (int t = 0; t < c.tasks().size(); t++) {
+            TaskConfig tc = c.tasks().get(t);
+            if (tc.task().targetScale().fitted()) {
+                out.add(tc);
+                continue;
+            }
+            org.mtl4j.data.TaskLabels l =
+                    data.multiInput()
+                            ? data.train().get(t).labels().get(t)
+                            : data.train().get(0).labels().get(t);
+            out.add(tc.withTask(tc.task().withTargetScaleFitted(l.values(), l.observed())));
+        }
+        return c.withTasks(c.name(), out, c.balancer(), c.balancerOptions());
+    }
+
+    /**
+     * The task-health watcher of a training on {@code data} (baselines from its validation rows).
+     */
+    private org.mtl4j.eval.TaskHealth health(TrainingData data) {
+        List<Task> tasks = config.tasks().stream().map(TaskConfig::task).toList();
+        List<org.mtl4j.eval.TaskHealth.Baseline> baselines = null;
+        if (data.validation() != null) {
+            baselines = new ArrayList<>();
+            for (int t = 0; t < tasks.size(); t++) {
+                org.mtl4j.data.TaskLabels l = data.validation().labels().get(t);
+                baselines.add(
+                        org.mtl4j.eval.TaskHealth.Baseline.of(
+                                tasks.get(t), l.values(), l.observed()));
+            }
+        }
+        return new org.mtl4j.eval.TaskHealth(tasks.stream().map(Task::name).toList(), baselines);
     }
 
     /** Final evaluation, model and summary of a trained run. */

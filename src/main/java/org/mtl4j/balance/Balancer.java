@@ -42,6 +42,17 @@ public sealed interface Balancer permits LossWeighting, GradientAggregator {
     }
 
     /**
+     * Whether every array of {@link #createLearnables} holds one entry per task along its first
+     * axis, entry t belonging to task t alone (e.g. uncertainty weighting's log-variances). The
+     * trainer then leaves the entries of tasks absent from a batch untouched, optimiser state
+     * included, as if they had not been part of the step. False by default: the arrays belong to
+     * every task and are updated at every step.
+     */
+    default boolean learnablesPerTask() {
+        return false;
+    }
+
+    /**
      * Whether the method needs the task losses on the same batch after the update ({@link
      * #afterUpdate}); this costs one extra forward pass without gradients per step.
      */

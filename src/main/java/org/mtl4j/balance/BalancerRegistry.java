@@ -106,9 +106,23 @@ public final class BalancerRegistry {
         register(
                 "stch",
                 "smooth Tchebycheff scalarisation of the log-losses (Lin et al. 2024)",
-                "mu (1.0), warmup_epochs (4)",
+                "mu (1.0), warmup_epochs (4), reference (warmup_mean: mean loss over the warm-up"
+                        + " epochs, the paper; last_warmup_epoch: the authors' code)",
                 "loss",
-                o -> new SmoothTchebycheff(o.getDouble("mu", 1.0), o.getInt("warmup_epochs", 4)));
+                o -> {
+                    double mu = o.getDouble("mu", 1.0);
+                    int warmup = o.getInt("warmup_epochs", 4);
+                    String r = o.getString("reference", "warmup_mean");
+                    SmoothTchebycheff.Reference ref = SmoothTchebycheff.Reference.parse(r);
+                    if (ref == null) {
+                        throw new Mtl4jException(
+                                o.at("reference")
+                                        + ": unknown reference \""
+                                        + r
+                                        + "\"; use warmup_mean or last_warmup_epoch");
+                    }
+                    return new SmoothTchebycheff(mu, warmup, ref);
+                });
         register(
                 "famo",
                 "FAMO: weights adapted so all losses fall at the same rate (Liu et al. 2023)",
@@ -197,9 +211,22 @@ public final class BalancerRegistry {
         register(
                 "gradvac",
                 "GradVac: steer pairwise gradient cosines to running targets (Wang et al. 2021)",
-                "mode (parameters), beta (0.01)",
+                "mode (parameters), beta (0.01), group (whole; layer: one target per layer of"
+                        + " the shared parameters, parameters mode)",
                 "parameters, representation",
-                o -> new GradVac(mode(o), o.getDouble("beta", 0.01)));
+                o -> {
+                    GradientMode mode = mode(o);
+                    double beta = o.getDouble("beta", 0.01);
+                    String group = o.getString("group", "whole");
+                    if (!group.equals("whole") && !group.equals("layer")) {
+                        throw new Mtl4jException(
+                                o.at("group")
+                                        + ": unknown group \""
+                                        + group
+                                        + "\"; use whole or layer");
+                    }
+                    return new GradVac(mode, beta, group.equals("layer"));
+                });
         register(
                 "imtl_g",
                 "IMTL-G: update with equal projections on every unit task gradient (Liu et al."

@@ -14,8 +14,9 @@ import org.mtl4j.train.Scalars;
  * loss itself, so a task with noisy labels and a high irreducible loss does not take over. The
  * excess risk of task t is estimated by the second-order approximation ½·g_tᵀ H_t⁻¹ g_t with a
  * diagonal H_t from the task's accumulated squared gradients (as in AdaGrad: H_t = √(Σ_k g_t,k²) +
- * ε), and the weights follow exponentiated gradient ascent, w_t ← w_t·exp(η·e_t), renormalised to
- * sum to the number of tasks present; the update is Σ_t w_t·g_t.
+ * ε), and the weights follow exponentiated gradient ascent, w_t ← w_t·exp(η·e_t) for the tasks
+ * present in the batch, then all T weights are renormalised to Σ_t w_t = T (absent tasks included,
+ * so their weights keep their share); the update is Σ_t w_t·g_t over the present tasks.
  *
  * <p>As in the authors' code, e_t is divided by its value at the task's first step, so η does not
  * depend on the scale of each task's gradients. Parameters mode only: the accumulated squares must
@@ -99,7 +100,6 @@ public final class ExcessRisk implements GradientAggregator {
         int n = g.tasks().length;
         squares.ensure(w.length, m.getShape().get(1));
         double[] c = new double[n];
-        double sum = 0;
         for (int k = 0; k < n; k++) {
             int t = g.tasks()[k];
             NDArray gk = m.get(k);
@@ -114,12 +114,17 @@ public final class ExcessRisk implements GradientAggregator {
             if (Double.isFinite(r)) {
                 w[t] *= Math.exp(Math.min(stepSize * r, 50));
             }
-            sum += w[t];
+        }
+        double total = 0;
+        for (double v : w) {
+            total += v;
+        }
+        for (int t = 0; t < w.length; t++) {
+            // Σ_t w_t = T over all tasks, absent ones included (as the authors' code)
+            w[t] = total > 0 && Double.isFinite(total) ? w[t] * w.length / total : 1;
         }
         for (int k = 0; k < n; k++) {
-            int t = g.tasks()[k];
-            w[t] = sum > 0 ? w[t] * n / sum : 1;
-            c[k] = w[t];
+            c[k] = w[g.tasks()[k]];
         }
         return GradientAggregator.linear(m, c);
     }

@@ -10,8 +10,11 @@ import java.util.Map;
  * (starting at 1) scale the task gradients; with G_t = w_t·‖g_t‖, Ḡ their mean, the inverse
  * training rate r_t = (L_t/L_t(0)) / mean_s(L_s/L_s(0)) and the asymmetry α, the weights follow the
  * gradient of L_grad = Σ_t |G_t − Ḡ·r_t^α| (Eq. 2) with the targets Ḡ·r_t^α held constant, i.e.
- * ∂L_grad/∂w_t = sign(G_t − Ḡ r_t^α)·‖g_t‖, and are renormalised to Σ_t w_t = T after every step.
- * The update of the shared parameters is Σ_t w_t·g_t with the weights before their own update.
+ * ∂L_grad/∂w_t = sign(G_t − Ḡ r_t^α)·‖g_t‖, and are renormalised to Σ_t w_t = T over all T tasks
+ * after every step (Algorithm 1). With missing labels only the tasks present in the batch take a
+ * step (Ḡ and the mean rate are over them), but the renormalisation still covers every task, so the
+ * sum stays T and an absent task's weight keeps its share. The update of the shared parameters is
+ * Σ_t w_t·g_t with the weights before their own update.
  *
  * <p>The paper measures ‖g_t‖ on the last shared layer; here it is measured on the gradients of the
  * chosen mode: all shared parameters ({@link GradientMode#PARAMETERS}) or the shared representation
@@ -93,17 +96,20 @@ public final class GradNorm implements GradientAggregator {
             meanRatio += ratio[k] / n;
         }
         if (n > 1 && meanG > 0 && meanRatio > 0) {
-            double[] next = new double[n];
-            double sum = 0;
+            double[] next = w.clone();
             for (int k = 0; k < n; k++) {
                 int t = tasks[k];
                 double target = meanG * Math.pow(ratio[k] / meanRatio, alpha);
                 // multiplicative sign step on dL_grad/dw_t = sign(G_t - target_t)·|g_t|
-                next[k] = w[t] * Math.exp(-lr * Math.signum(w[t] * norm[k] - target));
-                sum += next[k];
+                next[t] = w[t] * Math.exp(-lr * Math.signum(w[t] * norm[k] - target));
             }
-            for (int k = 0; k < n; k++) {
-                w[tasks[k]] = next[k] * n / sum;
+            // Σ_t w_t = T over all tasks (the paper's renormalisation), absent ones included
+            double sum = 0;
+            for (double v : next) {
+                sum += v;
+            }
+            for (int t = 0; t < w.length; t++) {
+                w[t] = next[t] * w.length / sum;
             }
         }
         return c;

@@ -40,6 +40,9 @@ public non-sealed interface GradientAggregator extends Balancer {
      *     parameters, (B, width) for the shared representation of a batch of B rows
      * @param representation in representation mode the shared representation itself (shape {@code
      *     shape}, no gradient), else null
+     * @param layers in parameters mode, the lengths of the consecutive stretches of a row that hold
+     *     one layer's shared parameters (a layer's weight and bias together; they sum to d), for
+     *     methods that treat layers separately; null when unknown or in representation mode
      */
     record Gradients(
             NDArray matrix,
@@ -47,7 +50,20 @@ public non-sealed interface GradientAggregator extends Balancer {
             double[] losses,
             int[] tasks,
             long[] shape,
-            NDArray representation) {}
+            NDArray representation,
+            long[] layers) {
+
+        /** Gradients without layer boundaries. */
+        public Gradients(
+                NDArray matrix,
+                double[][] gram,
+                double[] losses,
+                int[] tasks,
+                long[] shape,
+                NDArray representation) {
+            this(matrix, gram, losses, tasks, shape, representation, null);
+        }
+    }
 
     /**
      * The update direction (a d-vector) and one weight per row: its coefficient in the direction,

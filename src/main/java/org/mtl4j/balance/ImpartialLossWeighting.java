@@ -36,6 +36,12 @@ public final class ImpartialLossWeighting implements LossWeighting {
         return List.of(scale);
     }
 
+    /** s_t belongs to task t: a batch without labels for t leaves it (and its moments) alone. */
+    @Override
+    public boolean learnablesPerTask() {
+        return true;
+    }
+
     @Override
     public double[] weights(double[] losses, boolean[] present) {
         float[] s = scale.toFloatArray();

@@ -1,5 +1,6 @@
 package org.mtl4j.balance;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.mtl4j.balance.solver.NashMtlSolver;
@@ -12,17 +13,20 @@ import org.mtl4j.balance.solver.NashMtlSolver;
  *
  * <p>As in the authors' code, the weights can be recomputed only every {@code updateEvery} steps
  * (reused in between), and the norm of the combined shared gradient is capped at {@code maxNorm}
- * (their default 1.0; 0 turns it off). Unlike their code, the task heads receive their plain
- * gradients (mtl4j's rule for every gradient method), not α_t times them.
+ * (their default 1.0; 0 turns it off). The cached weights belong to the set of tasks they were
+ * solved for: a step whose present tasks differ (missing labels) solves afresh, since weights
+ * solved for tasks {0, 1} say nothing about tasks {1, 2}. Unlike their code, the task heads receive
+ * their plain gradients (mtl4j's rule for every gradient method), not α_t times them.
  *
- * <p>State ({@link #state()}): the number of calls so far and the last computed weights (null
- * before the first; one per task present at that step), which are reused in between updates.
+ * <p>State ({@link #state()}): the number of calls so far, the last computed weights (null before
+ * the first; one per task present at that step) and the tasks they were solved for.
  */
 public final class NashMtl implements GradientAggregator {
     private final GradientMode mode;
     private final int updateEvery;
     private final double maxNorm;
     private double[] last;
+    private int[] lastTasks;
     private long step;
     private int tasks;
 
@@ -54,6 +58,7 @@ public final class NashMtl implements GradientAggregator {
     public void init(int taskCount, long seed) {
         tasks = taskCount;
         last = null;
+        lastTasks = null;
         step = 0;
     }
 
@@ -61,6 +66,7 @@ public final class NashMtl implements GradientAggregator {
     public Map<String, Object> state() {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("last_weights", last == null ? null : last.clone());
+        s.put("last_tasks", lastTasks == null ? null : lastTasks.clone());
         s.put("step", step);
         return s;
     }
@@ -80,16 +86,47 @@ public final class NashMtl implements GradientAggregator {
         if (k < 0) {
             throw s.misfit("\"step\" is " + k);
         }
+        int[] ts = null;
+        if (s.has("last_tasks")) { // absent from checkpoints of earlier versions: solve afresh
+            long[] saved = s.longs("last_tasks");
+            ts = new int[saved.length];
+            for (int i = 0; i < ts.length; i++) {
+                if (saved[i] < 0 || saved[i] >= tasks) {
+                    throw s.misfit("\"last_tasks\" holds task " + saved[i]);
+                }
+                ts[i] = (int) saved[i];
+            }
+        }
         last = w;
+        lastTasks = w != null && ts != null && ts.length == w.length ? ts : null;
         step = k;
     }
 
+    /** Without task indices (direct use): the rows are tasks 0..n-1. */
     @Override
     public double[] coefficients(double[][] gram, double[] losses) {
-        if (last == null || last.length != gram.length || step % updateEvery == 0) {
+        int[] all = new int[gram.length];
+        for (int k = 0; k < all.length; k++) {
+            all[k] = k;
+        }
+        return coefficients(gram, all);
+    }
+
+    /**
+     * The weights for the present tasks {@code present} (increasing task indices): the cached ones
+     * when they were solved for the same tasks less than {@code updateEvery} steps ago.
+     */
+    private double[] coefficients(double[][] gram, int[] present) {
+        if (last == null || !Arrays.equals(lastTasks, present) || step % updateEvery == 0) {
             last = NashMtlSolver.solve(gram).weights();
+            lastTasks = present.clone();
         }
         step++;
         return NormCap.cap(last, gram, maxNorm);
+    }
+
+    @Override
+    public Direction combine(Gradients g) {
+        return GradientAggregator.linear(g.matrix(), coefficients(g.gram(), g.tasks()));
     }
 }

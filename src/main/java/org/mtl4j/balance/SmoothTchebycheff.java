@@ -13,27 +13,69 @@ import org.mtl4j.train.Scalars;
  * and to the mean (plus a constant) as μ grows, so the update concentrates on the worst-off task.
  *
  * <p>Task losses of different scales are put on a common one as in the paper's multi-task
- * experiments: f_t − z_t = log(L_t / r_t), where r_t is the task's mean training loss over the
- * first {@code warmupEpochs} epochs, which train with equal weights (with no warm-up, r_t = 1). The
- * objective is multiplied by the number of tasks present so its scale matches equal weighting. The
- * weight reported for a task is the coefficient of ∇L_t in the update, T·softmax_t(f/μ)/L_t.
+ * experiments: f_t − z_t = log(L_t / r_t), where r_t is the task's reference loss from the first
+ * {@code warmupEpochs} epochs, which minimise Σ_t log L_t (with no warm-up, r_t = 1). By default
+ * ({@link Reference#WARMUP_MEAN}) r_t is the mean of the task's epoch-mean training losses over all
+ * warm-up epochs, as the paper describes; {@link Reference#LAST_WARMUP_EPOCH} uses the last warm-up
+ * epoch's mean training loss only, as the authors' code (STCH_MTL, which averages the batch losses
+ * of its final warm-up epoch). The objective is multiplied by the number of tasks present so its
+ * scale matches equal weighting. The weight reported for a task is the coefficient of ∇L_t in the
+ * update, T·softmax_t(f/μ)/L_t.
  *
- * <p>State ({@link #state()}): the number of epochs done and the references r_t.
+ * <p>State ({@link #state()}): the number of epochs done, the references r_t, and the sum and count
+ * of each task's warm-up epoch losses.
  */
 public final class SmoothTchebycheff implements LossWeighting {
     private static final double FLOOR = 1e-12;
     private final double mu;
     private final int warmupEpochs;
+    private final Reference mode;
     private int tasks;
     private int epochsDone;
     private double[] reference;
+    private double[] warmupSum;
+    private double[] warmupCount;
+
+    /** Which warm-up losses make the references r_t. */
+    public enum Reference {
+        /** The mean over all warm-up epochs of each epoch's mean training loss (the paper). */
+        WARMUP_MEAN("warmup_mean"),
+        /** The last warm-up epoch's mean training loss (the authors' code). */
+        LAST_WARMUP_EPOCH("last_warmup_epoch");
+
+        private final String configName;
+
+        Reference(String configName) {
+            this.configName = configName;
+        }
+
+        public String configName() {
+            return configName;
+        }
+
+        /** The reference for a config name, or null. */
+        public static Reference parse(String s) {
+            for (Reference r : values()) {
+                if (r.configName.equals(s)) {
+                    return r;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** With references averaged over all warm-up epochs ({@link Reference#WARMUP_MEAN}). */
+    public SmoothTchebycheff(double mu, int warmupEpochs) {
+        this(mu, warmupEpochs, Reference.WARMUP_MEAN);
+    }
 
     /**
      * @param mu the smoothing parameter μ &gt; 0
      * @param warmupEpochs epochs minimising Σ log L_t that fix the loss references r_t (≥ 0; the
      *     authors use 4)
+     * @param mode which warm-up losses make the references
      */
-    public SmoothTchebycheff(double mu, int warmupEpochs) {
+    public SmoothTchebycheff(double mu, int warmupEpochs, Reference mode) {
         if (!(mu > 0) || Double.isInfinite(mu)) {
             throw new IllegalArgumentException("stch mu must be > 0, got " + mu);
         }
@@ -43,6 +85,7 @@ public final class SmoothTchebycheff implements LossWeighting {
         }
         this.mu = mu;
         this.warmupEpochs = warmupEpochs;
+        this.mode = java.util.Objects.requireNonNull(mode, "mode");
     }
 
     @Override
@@ -56,6 +99,8 @@ public final class SmoothTchebycheff implements LossWeighting {
         epochsDone = 0;
         reference = new double[tasks];
         Arrays.fill(reference, 1.0);
+        warmupSum = new double[tasks];
+        warmupCount = new double[tasks];
     }
 
     @Override
@@ -63,6 +108,8 @@ public final class SmoothTchebycheff implements LossWeighting {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("epochs_done", epochsDone);
         s.put("reference", reference.clone());
+        s.put("warmup_sum", warmupSum.clone());
+        s.put("warmup_count", warmupCount.clone());
         return s;
     }
 
@@ -78,6 +125,11 @@ public final class SmoothTchebycheff implements LossWeighting {
         }
         epochsDone = (int) e;
         reference = r;
+        // checkpoints of earlier versions have no sums: the mean restarts from the next epoch
+        double[] sum = s.has("warmup_sum") ? s.doubles("warmup_sum", tasks) : null;
+        double[] count = s.has("warmup_count") ? s.doubles("warmup_count", tasks) : null;
+        warmupSum = sum == null ? new double[tasks] : sum;
+        warmupCount = count == null ? new double[tasks] : count;
     }
 
     private boolean warmingUp() {
@@ -90,7 +142,10 @@ public final class SmoothTchebycheff implements LossWeighting {
             for (int t = 0; t < tasks; t++) {
                 double l = meanTrainLosses[t];
                 if (Double.isFinite(l) && l > FLOOR) {
-                    reference[t] = l; // ends as the last warm-up epoch's mean loss
+                    warmupSum[t] += l;
+                    warmupCount[t]++;
+                    reference[t] =
+                            mode == Reference.WARMUP_MEAN ? warmupSum[t] / warmupCount[t] : l;
                 }
             }
         }

@@ -34,6 +34,12 @@ public final class UncertaintyWeighting implements LossWeighting {
         return List.of(logVariance);
     }
 
+    /** s_t belongs to task t: a batch without labels for t leaves it (and its moments) alone. */
+    @Override
+    public boolean learnablesPerTask() {
+        return true;
+    }
+
     @Override
     public double[] weights(double[] losses, boolean[] present) {
         float[] s = logVariance.toFloatArray();

@@ -57,6 +57,11 @@ final class ProgressBar implements TrainingListener {
     }
 
     @Override
+    public void onWarning(org.mtl4j.eval.TaskHealth.Warning w) {
+        out.printf(Locale.ROOT, "%swarning: %s%n", terminal ? "\r\033[K" : "", w.message());
+    }
+
+    @Override
     public void onStep(Step s) {
         String losses = losses(s.losses());
         if (terminal) {

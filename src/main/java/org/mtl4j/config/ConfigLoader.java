@@ -105,6 +105,29 @@ public final class ConfigLoader {
         }
     }
 
+    /** {@code data.vocabulary: {min_count, max_size}} for the learned categorical vocabularies. */
+    private static org.mtl4j.data.VocabularyLimits vocabulary(
+            Options d, List<String> categorical, java.util.Map<String, Integer> hashBuckets) {
+        Options v = d.getSection("vocabulary");
+        if (v == null) {
+            return org.mtl4j.data.VocabularyLimits.none();
+        }
+        int minCount = v.getInt("min_count", 1);
+        int maxSize = v.getInt("max_size", 0);
+        v.finish();
+        if (categorical.stream().allMatch(hashBuckets::containsKey)) {
+            throw new Mtl4jException(
+                    d.at("vocabulary")
+                            + ": applies to the vocabularies of categorical columns, and no"
+                            + " column under categorical learns one (list some, or remove it)");
+        }
+        try {
+            return new org.mtl4j.data.VocabularyLimits(minCount, maxSize);
+        } catch (IllegalArgumentException e) {
+            throw new Mtl4jException(d.at("vocabulary") + ": " + e.getMessage(), e);
+        }
+    }
+
     private static Options require(Options o, String key) {
         Options s = o.getSection(key);
         if (s == null) {
@@ -255,7 +278,8 @@ public final class ConfigLoader {
                         categorical,
                         hashBuckets,
                         multiValued,
-                        text);
+                        text,
+                        vocabulary(d, categorical, hashBuckets));
         d.finish();
         return out;
     }
@@ -482,7 +506,26 @@ public final class ConfigLoader {
                                 ? labels
                                 : null;
         LossKind lossKind = loss;
-        Task task = guard(t, () -> new Task(name, tt, lossKind, metrics, delta, dims));
+        org.mtl4j.task.TargetScale scale = null;
+        String scaleName = t.getString("scale", null);
+        if (scaleName != null) {
+            scale = org.mtl4j.task.TargetScale.parse(scaleName);
+            if (scale == null || !(tt instanceof TaskType.Regression)) {
+                throw new Mtl4jException(
+                        t.at("scale")
+                                + (scale == null
+                                        ? ": unknown scale \""
+                                                + (scaleName.length() > 40
+                                                        ? scaleName.substring(0, 40) + "…"
+                                                        : scaleName)
+                                                + "\"; use standard (the default) or none"
+                                        : ": scale applies to regression tasks only (their"
+                                                + " targets are standardised by default); remove"
+                                                + " it"));
+            }
+        }
+        org.mtl4j.task.TargetScale targetScale = scale;
+        Task task = guard(t, () -> new Task(name, tt, lossKind, metrics, delta, dims, targetScale));
         for (String m : task.metrics()) {
             if (!org.mtl4j.eval.Metrics.knownFor(tt).contains(m)) {
                 throw new Mtl4jException(

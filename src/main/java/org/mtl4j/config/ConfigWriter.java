@@ -109,6 +109,15 @@ public final class ConfigWriter {
             m.put("test_fraction", c.testFraction());
             m.put("numeric", c.numeric());
             m.put("categorical", c.categorical());
+            if (!c.vocabulary().keepsAll()) {
+                m.put(
+                        "vocabulary",
+                        java.util.Map.of(
+                                "min_count",
+                                c.vocabulary().minCount(),
+                                "max_size",
+                                c.vocabulary().maxSize()));
+            }
             if (!c.hashBuckets().isEmpty()) {
                 m.put("hash_buckets", new java.util.TreeMap<>(c.hashBuckets()));
             }
@@ -152,6 +161,9 @@ public final class ConfigWriter {
             m.put("labels", tc.labelColumns());
         }
         m.put("loss", t.loss().configName());
+        if (t.type() instanceof org.mtl4j.task.TaskType.Regression) {
+            m.put("scale", t.targetScale().configName());
+        }
         m.put("metrics", t.metrics());
         m.put("delta_metrics", t.deltaMetrics());
         putPath(m, "train", tc.train());

@@ -33,8 +33,35 @@ public sealed interface DataConfig {
             List<String> categorical,
             java.util.Map<String, Integer> hashBuckets,
             java.util.Map<String, String> multiValued,
-            java.util.Map<String, org.mtl4j.data.TextSpec> text)
+            java.util.Map<String, org.mtl4j.data.TextSpec> text,
+            org.mtl4j.data.VocabularyLimits vocabulary)
             implements DataConfig {
+
+        /** Every training value of a categorical column gets an id. */
+        public Csv(
+                Path train,
+                Path validation,
+                Path test,
+                double validationFraction,
+                double testFraction,
+                List<String> numeric,
+                List<String> categorical,
+                java.util.Map<String, Integer> hashBuckets,
+                java.util.Map<String, String> multiValued,
+                java.util.Map<String, org.mtl4j.data.TextSpec> text) {
+            this(
+                    train,
+                    validation,
+                    test,
+                    validationFraction,
+                    testFraction,
+                    numeric,
+                    categorical,
+                    hashBuckets,
+                    multiValued,
+                    text,
+                    null);
+        }
 
         /** No text column. */
         public Csv(
@@ -106,6 +133,7 @@ public sealed interface DataConfig {
         }
 
         public Csv {
+            vocabulary = vocabulary == null ? org.mtl4j.data.VocabularyLimits.none() : vocabulary;
             text = new java.util.LinkedHashMap<>(text == null ? java.util.Map.of() : text);
             numeric = List.copyOf(numeric);
             categorical = List.copyOf(categorical);

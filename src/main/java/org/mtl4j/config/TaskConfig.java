@@ -26,6 +26,11 @@ public record TaskConfig(
         classNames = classNames == null ? List.of() : List.copyOf(classNames);
     }
 
+    /** The same task configuration holding {@code t} (e.g. with its target scale fitted). */
+    public TaskConfig withTask(Task t) {
+        return new TaskConfig(t, labelColumns, classNames, train, validation, test);
+    }
+
     /** A task with no file information (synthetic or in-memory data). */
     public static TaskConfig of(Task task) {
         return new TaskConfig(task, List.of(), List.of(), null, null, null);

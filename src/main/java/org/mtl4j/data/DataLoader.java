@@ -107,7 +107,8 @@ public final class DataLoader {
                             c.categoricalWithText(),
                             c.hashBuckets(),
                             c.multiValuedWithText(),
-                            c.text());
+                            c.text(),
+                            c.vocabulary());
         } catch (IllegalArgumentException e) {
             throw new Mtl4jException("data: " + e.getMessage(), e);
         }

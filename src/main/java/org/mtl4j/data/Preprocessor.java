@@ -23,8 +23,8 @@ import org.mtl4j.Mtl4jException;
  * <p>Categorical column j: the vocabulary is the distinct non-empty training values, sorted by
  * descending training frequency, ties broken by {@link String#compareTo}; the value at vocabulary
  * position i gets id i + 1. Id 0 is shared by empty cells and values not seen in training
- * (out-of-vocabulary). Values are compared exactly (case and whitespace matter); a cell that is
- * empty or whitespace-only counts as empty.
+ * (out-of-vocabulary, and values cut by {@link VocabularyLimits}). Values are compared exactly
+ * (case and whitespace matter); a cell that is empty or whitespace-only counts as empty.
  *
  * <p>Text column ({@link TextSpec}): a multi-valued categorical column whose values are the tokens
  * of the cell, words or byte-pair pieces ({@link BytePairEncoding}), with the vocabulary (and the
@@ -288,7 +288,7 @@ public final class Preprocessor {
             vocabularies.add(
                     schema.hashBuckets().containsKey(column)
                             ? List.of()
-                            : fitVocabulary(trains, column, sep));
+                            : fitVocabulary(trains, column, sep, schema.vocabulary()));
             if (sep != null) {
                 maxValues.put(column, maxValueCount(trains, column, sep));
             }
@@ -477,7 +477,8 @@ public final class Preprocessor {
         return Math.min(max, State.MAX_VALUES);
     }
 
-    private static List<String> fitVocabulary(List<CsvTable> ts, String column, String sep) {
+    private static List<String> fitVocabulary(
+            List<CsvTable> ts, String column, String sep, VocabularyLimits limits) {
         Map<String, Integer> counts = new HashMap<>();
         for (CsvTable t : ts) {
             int c = t.requireColumn(column, "categorical feature");
@@ -498,7 +499,14 @@ public final class Preprocessor {
                     int byCount = Integer.compare(counts.get(b), counts.get(a));
                     return byCount != 0 ? byCount : a.compareTo(b);
                 });
-        return vocab;
+        int keep = 0;
+        while (keep < vocab.size() && counts.get(vocab.get(keep)) >= limits.minCount()) {
+            keep++; // sorted by count: the rare values are at the end
+        }
+        if (limits.maxSize() > 0) {
+            keep = Math.min(keep, limits.maxSize());
+        }
+        return keep == vocab.size() ? vocab : new ArrayList<>(vocab.subList(0, keep));
     }
 
     /** The cell as a number, NaN if empty; throws for anything that is not a number. */

@@ -20,7 +20,8 @@ public record TabularSchema(
         List<String> categorical,
         Map<String, Integer> hashBuckets,
         Map<String, String> multiValued,
-        Map<String, TextSpec> text) {
+        Map<String, TextSpec> text,
+        VocabularyLimits vocabulary) {
 
     /** Hash buckets allowed per column. */
     public static final int MAX_BUCKETS = 1 << 24;
@@ -28,6 +29,16 @@ public record TabularSchema(
     /** No hashed column. */
     public TabularSchema(List<String> numeric, List<String> categorical) {
         this(numeric, categorical, Map.of(), Map.of(), Map.of());
+    }
+
+    /** Every training value of a categorical column gets an id. */
+    public TabularSchema(
+            List<String> numeric,
+            List<String> categorical,
+            Map<String, Integer> hashBuckets,
+            Map<String, String> multiValued,
+            Map<String, TextSpec> text) {
+        this(numeric, categorical, hashBuckets, multiValued, text, null);
     }
 
     /** No text column. */
@@ -46,6 +57,7 @@ public record TabularSchema(
     }
 
     public TabularSchema {
+        vocabulary = vocabulary == null ? VocabularyLimits.none() : vocabulary;
         hashBuckets = Map.copyOf(hashBuckets == null ? Map.of() : hashBuckets);
         multiValued = Map.copyOf(multiValued == null ? Map.of() : multiValued);
         text = Map.copyOf(text == null ? Map.of() : text);

@@ -57,9 +57,10 @@ public sealed interface Architecture
     }
 
     /**
-     * A term the architecture adds to task {@code t}'s loss (null for none), from every task's
-     * output (null where a task is absent from the batch) and task t's row mask (B) with its number
-     * of labelled rows.
+     * A term the architecture adds to the training objective for task {@code t} (null for none),
+     * from every task's output (null where a task is absent from the batch) and task t's row mask
+     * (B) with its number of labelled rows. The trainer back-propagates it with weight 1 beside the
+     * balanced task losses; it is not part of task t's loss.
      */
     default ai.djl.ndarray.NDArray extraLoss(
             int t, ai.djl.ndarray.NDArray[] outputs, ai.djl.ndarray.NDArray mask, int observed) {
@@ -466,9 +467,14 @@ public sealed interface Architecture
      * tower's output with information transferred from the previous step, p_{t−1} =
      * transfer(z_{t−1}), into z_t, on which the task's head predicts. Because each step reads the
      * previous ones, towers, transfers and attention units are shared parameters; the heads are the
-     * task parameters. The behavioural calibrator of the paper (Eq. 6) is added to each later
-     * step's loss: {@code calibration}·mean(max(ŷ_t − ŷ_{t−1}, 0)) over the step's labelled rows,
-     * so a later conversion is not predicted likelier than the step before it.
+     * task parameters. The behavioural calibrator of the paper (Eq. 6) is added to the training
+     * objective for each later step: {@code calibration}·Σ max(ŷ_t − ŷ_{t−1}, 0) over the step's
+     * labelled rows, so a later conversion is not predicted likelier than the step before it. As in
+     * the authors' code it is a <em>sum</em> over the batch beside the steps' mean cross-entropies,
+     * so the published weight (0.6) means what it meant there; a mean would make it B times weaker
+     * for a batch of B rows. The term is added to the back-propagated objective with weight 1,
+     * outside every task's loss: a loss-based balancer neither scales it nor sees it in the task
+     * loss it balances, and a gradient method does not mix its gradient into a task's.
      */
     record Aitm(double calibration) implements Architecture {
         public Aitm {
@@ -523,10 +529,7 @@ public sealed interface Architecture
                     ai.djl.nn.Activation.sigmoid(outputs[t - 1]).reshape(-1);
             ai.djl.ndarray.NDArray excess =
                     now.sub(before).maximum(org.mtl4j.train.Scalars.of(now, 0));
-            return excess.mul(mask)
-                    .sum()
-                    .div(org.mtl4j.train.Scalars.of(now, observed))
-                    .mul(org.mtl4j.train.Scalars.of(now, calibration));
+            return excess.mul(mask).sum().mul(org.mtl4j.train.Scalars.of(now, calibration));
         }
 
         @Override

@@ -11,11 +11,13 @@ import ai.djl.ndarray.types.Shape;
  *
  * <p>The CPU engine (libtorch 2.7.1 with oneDNN 3.7) runs float32 convolutions in a blocked layout
  * of 16 channels. When the number of output channels is not a multiple of 16, the backward pass
- * with respect to the input multiplies zeros by the padded lanes of a buffer it never initialised.
- * Where that memory last held a NaN or infinite bit pattern, whole regions of the input gradient
- * come out NaN; otherwise the product is zero and the result is exact. Which memory a buffer gets
- * depends on what the process freed before, so the failure is rare, random, more frequent on a busy
- * machine, and not reproducible from a seed.
+ * reads the padded lanes of buffers it never initialised: the gradient with respect to the input
+ * multiplies zeros by them, and so, in training, did the gradients of a first layer reading the
+ * data (with that layer left unpadded, seeded trainings still stopped on NaN gradients). Where that
+ * memory last held a NaN or infinite bit pattern, whole regions of the input gradient come out NaN;
+ * otherwise the product is zero and the result is exact. Which memory a buffer gets depends on what
+ * the process freed before, so the failure is rare, random, more frequent on a busy machine, and
+ * not reproducible from a seed.
  *
  * <p>Computing {@code 16·⌈F/16⌉} output channels, with zero weights and biases for the extra ones,
  * and keeping the first F leaves no padded lane: the result is the same convolution, with the same

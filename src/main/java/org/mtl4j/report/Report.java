@@ -760,6 +760,13 @@ public final class Report {
             w.append(constant ? ". Constant: this balancer does not adapt the weights." : ".");
             out.add(w.toString());
         }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (JsonNode w : run.warnings()) {
+            // a resumed run may repeat a warning given before its checkpoint
+            if (seen.add(w.path("task").asText() + "/" + w.path("kind").asText())) {
+                out.add("<b>Warning</b>: " + Html.escape(w.path("message").asText()));
+            }
+        }
         if (!out.isEmpty()) {
             body.append("<ul class=\"findings\">");
             out.forEach(s -> body.append("<li>").append(s).append("</li>"));

@@ -22,8 +22,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * What a run directory records, read back for reports and exports: the resolved config, the
- * summary, and the step, epoch and diagnostics records of {@code metrics.jsonl}. A run still in
- * progress (no summary yet) can be read too.
+ * summary, and the step, epoch, diagnostics and warning records of {@code metrics.jsonl}. A run
+ * still in progress (no summary yet) can be read too.
  *
  * @param tasks the tasks with their metrics, when the run saved its model (null otherwise)
  * @param taskNames task names in model order
@@ -39,7 +39,8 @@ record RunData(
         Map<String, Object> config,
         List<JsonNode> steps,
         List<JsonNode> epochs,
-        List<JsonNode> diagnostics) {
+        List<JsonNode> diagnostics,
+        List<JsonNode> warnings) {
 
     /** Whether {@code dir} looks like a run directory (a manifest or a summary). */
     static boolean isRun(Path dir) {
@@ -81,7 +82,8 @@ record RunData(
         List<JsonNode> steps = new ArrayList<>();
         List<JsonNode> epochs = new ArrayList<>();
         List<JsonNode> diagnostics = new ArrayList<>();
-        readMetrics(dir.resolve("metrics.jsonl"), steps, epochs, diagnostics);
+        List<JsonNode> warnings = new ArrayList<>();
+        readMetrics(dir.resolve("metrics.jsonl"), steps, epochs, diagnostics, warnings);
         return new RunData(
                 dir,
                 name,
@@ -91,11 +93,16 @@ record RunData(
                 readConfig(dir.resolve("config.yaml")),
                 steps,
                 epochs,
-                diagnostics);
+                diagnostics,
+                warnings);
     }
 
     private static void readMetrics(
-            Path file, List<JsonNode> steps, List<JsonNode> epochs, List<JsonNode> diagnostics) {
+            Path file,
+            List<JsonNode> steps,
+            List<JsonNode> epochs,
+            List<JsonNode> diagnostics,
+            List<JsonNode> warnings) {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             int n = 0;
@@ -119,6 +126,7 @@ record RunData(
                     case "step" -> steps.add(node);
                     case "epoch" -> epochs.add(node);
                     case "diagnostics" -> diagnostics.add(node);
+                    case "warning" -> warnings.add(node);
                     default -> {} // records of later versions are skipped
                 }
             }

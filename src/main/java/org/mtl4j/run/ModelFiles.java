@@ -23,6 +23,7 @@ import org.mtl4j.model.ModelSpec;
 import org.mtl4j.model.MultiTaskModel;
 import org.mtl4j.model.Norm;
 import org.mtl4j.task.LossKind;
+import org.mtl4j.task.TargetScale;
 import org.mtl4j.task.Task;
 import org.mtl4j.task.TaskType;
 
@@ -268,7 +269,52 @@ public final class ModelFiles {
         m.put("dim_names", t.dimNames());
         m.put("label_columns", tc.labelColumns());
         m.put("class_names", tc.classNames());
+        TargetScale scale = t.targetScale();
+        if (scale.active()) {
+            Map<String, Object> sc = new LinkedHashMap<>();
+            sc.put("type", scale.configName());
+            sc.put("mean", scale.mean());
+            sc.put("std", scale.std());
+            m.put("target_scale", sc);
+        } else if (t.type() instanceof TaskType.Regression) {
+            m.put("target_scale", Map.of("type", TargetScale.none().configName()));
+        }
         return m;
+    }
+
+    /**
+     * A task's target scale in model.json: absent (files written before targets were scaled) or
+     * {@code none} means unscaled; {@code standard} carries the training mean and std.
+     */
+    private static TargetScale targetScale(JsonNode n, String task) {
+        if (n == null || n.isNull() || "none".equals(n.path("type").asText())) {
+            return TargetScale.none();
+        }
+        String where = "model.json: task \"" + task + "\": target_scale";
+        if (!"standard".equals(n.path("type").asText())
+                || !n.path("mean").isArray()
+                || !n.path("std").isArray()) {
+            throw new Mtl4jException(
+                    where + " must be {type: none} or {type: standard, mean: [...], std: [...]}");
+        }
+        double[] mean = doubles(n.get("mean"), where + ".mean");
+        double[] std = doubles(n.get("std"), where + ".std");
+        try {
+            return new TargetScale(true, mean, std);
+        } catch (IllegalArgumentException e) {
+            throw new Mtl4jException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static double[] doubles(JsonNode a, String where) {
+        double[] v = new double[a.size()];
+        for (int i = 0; i < v.length; i++) {
+            if (!a.get(i).isNumber()) {
+                throw new Mtl4jException(where + "[" + i + "] is not a number");
+            }
+            v[i] = a.get(i).asDouble();
+        }
+        return v;
     }
 
     private static TaskConfig task(ModelJson f, JsonNode n, String at) {
@@ -299,7 +345,8 @@ public final class ModelFiles {
                         LossKind.parse(f.text(n, "loss", at + ".loss")),
                         f.strings(n, "metrics", at + ".metrics"),
                         f.strings(n, "delta_metrics", at + ".delta_metrics"),
-                        f.strings(n, "dim_names", at + ".dim_names"));
+                        f.strings(n, "dim_names", at + ".dim_names"),
+                        targetScale(n.get("target_scale"), f.text(n, "name", at + ".name")));
         return new TaskConfig(
                 t,
                 f.strings(n, "label_columns", at + ".label_columns"),

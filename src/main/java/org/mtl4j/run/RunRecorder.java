@@ -144,6 +144,16 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
         write(m);
     }
 
+    @Override
+    public void onWarning(org.mtl4j.eval.TaskHealth.Warning w) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "warning");
+        m.put("task", w.task());
+        m.put("kind", w.kind());
+        m.put("message", w.message());
+        write(m);
+    }
+
     private static Double finiteOrNull(double v) {
         return Double.isFinite(v) ? v : null;
     }

@@ -15,9 +15,21 @@ public record Task(
         LossKind loss,
         List<String> metrics,
         List<String> deltaMetrics,
-        List<String> dimNames) {
+        List<String> dimNames,
+        TargetScale targetScale) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*");
+
+    /** A task whose targets get the default scaling of its type (regression: standard). */
+    public Task(
+            String name,
+            TaskType type,
+            LossKind loss,
+            List<String> metrics,
+            List<String> deltaMetrics,
+            List<String> dimNames) {
+        this(name, type, loss, metrics, deltaMetrics, dimNames, null);
+    }
 
     public Task {
         Objects.requireNonNull(name, "task name");
@@ -50,6 +62,29 @@ public record Task(
                         ? type.defaultDeltaMetrics()
                         : List.copyOf(deltaMetrics);
         dimNames = dimNames == null ? defaultDimNames(type) : List.copyOf(dimNames);
+        if (targetScale == null) {
+            targetScale =
+                    type instanceof TaskType.Regression
+                            ? TargetScale.standard()
+                            : TargetScale.none();
+        }
+        if (targetScale.standardize() && !(type instanceof TaskType.Regression)) {
+            throw new IllegalArgumentException(
+                    "task \""
+                            + name
+                            + "\": scale: standard applies to regression targets only, not to a "
+                            + type.typeName()
+                            + " task");
+        }
+        if (targetScale.mean() != null && targetScale.mean().length != type.outputWidth()) {
+            throw new IllegalArgumentException(
+                    "task \""
+                            + name
+                            + "\": target scale for "
+                            + targetScale.mean().length
+                            + " dimensions, the task has "
+                            + type.outputWidth());
+        }
         if (dimNames.size() != type.outputWidth()) {
             throw new IllegalArgumentException(
                     "task \""
@@ -59,6 +94,16 @@ public record Task(
                             + " dimension names for an output of width "
                             + type.outputWidth());
         }
+    }
+
+    /** This task with its target scale fitted on training labels (rows × width, row-major). */
+    public Task withTargetScaleFitted(float[] values, boolean[] observed) {
+        return withTargetScale(targetScale.fit(values, observed, type.outputWidth()));
+    }
+
+    /** This task with another target scale. */
+    public Task withTargetScale(TargetScale scale) {
+        return new Task(name, type, loss, metrics, deltaMetrics, dimNames, scale);
     }
 
     /** A task with the default loss, metrics and dimension names of its type. */

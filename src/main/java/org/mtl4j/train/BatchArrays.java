@@ -39,14 +39,19 @@ final class BatchArrays {
         return new NDList(numeric, categorical);
     }
 
-    static BatchArrays of(NDManager m, Dataset batch) {
+    /**
+     * The batch as engine arrays; regression labels of tasks with a fitted target scale are given
+     * in scaled units, as the network predicts them.
+     */
+    static BatchArrays of(NDManager m, Dataset batch, java.util.List<org.mtl4j.task.Task> tasks) {
         int t = batch.labels().size();
         NDArray[] labels = new NDArray[t];
         NDArray[] masks = new NDArray[t];
         int[] observed = new int[t];
         for (int i = 0; i < t; i++) {
             TaskLabels l = batch.labels().get(i);
-            labels[i] = m.create(l.values(), new Shape(l.rows(), l.width()));
+            float[] values = tasks.get(i).targetScale().toScaled(l.values(), l.width());
+            labels[i] = m.create(values, new Shape(l.rows(), l.width()));
             float[] mask = new float[l.rows()];
             for (int r = 0; r < mask.length; r++) {
                 if (l.observed()[r]) {

@@ -63,7 +63,11 @@ public final class BatchSource {
         return rowsPerStep.clone();
     }
 
-    /** The batches of the next epoch. */
+    /**
+     * The batches of the next epoch. Only their row indices are drawn here; each batch's rows are
+     * copied out of the sources when it is read, so an epoch costs an index per row rather than a
+     * second copy of the data.
+     */
     public List<Dataset> nextEpoch() {
         if (started) {
             // every epoch starts from a fresh permutation of every source
@@ -73,7 +77,7 @@ public final class BatchSource {
             }
         }
         started = true;
-        List<Dataset> out = new ArrayList<>(steps);
+        List<int[][]> steps = new ArrayList<>(this.steps);
         if (sources.size() == 1) {
             int[] idx = order[0];
             int b = rowsPerStep[0];
@@ -82,22 +86,37 @@ public final class BatchSource {
                 if (idx.length - end == 1) {
                     end = idx.length; // no one-row batch: batch norm cannot train on one row
                 }
-                out.add(sources.get(0).select(java.util.Arrays.copyOfRange(idx, start, end)));
+                steps.add(new int[][] {java.util.Arrays.copyOfRange(idx, start, end)});
                 if (end == idx.length) {
                     break;
                 }
             }
-            return out;
-        }
-        for (int s = 0; s < steps; s++) {
-            Dataset batch = null;
-            for (int t = 0; t < sources.size(); t++) {
-                Dataset part = sources.get(t).select(take(t, rowsPerStep[t]));
-                batch = batch == null ? part : batch.concat(part);
+        } else {
+            for (int s = 0; s < this.steps; s++) {
+                int[][] parts = new int[sources.size()][];
+                for (int t = 0; t < sources.size(); t++) {
+                    parts[t] = take(t, rowsPerStep[t]);
+                }
+                steps.add(parts);
             }
-            out.add(batch);
         }
-        return out;
+        return new java.util.AbstractList<>() {
+            @Override
+            public Dataset get(int i) {
+                int[][] parts = steps.get(i);
+                Dataset batch = null;
+                for (int t = 0; t < parts.length; t++) {
+                    Dataset part = sources.get(t).select(parts[t]);
+                    batch = batch == null ? part : batch.concat(part);
+                }
+                return batch;
+            }
+
+            @Override
+            public int size() {
+                return steps.size();
+            }
+        };
     }
 
     /**

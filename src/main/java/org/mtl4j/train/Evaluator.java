@@ -35,8 +35,9 @@ public final class Evaluator {
     }
 
     /**
-     * Raw head outputs for every row: per task a rows × outputWidth array (logits or values),
-     * computed in inference mode (dropout off, batch-norm running statistics).
+     * Head outputs for every row: per task a rows × outputWidth array (logits, or regression values
+     * in the targets' original units), computed in inference mode (dropout off, batch-norm running
+     * statistics).
      */
     public static float[][] predict(
             MultiTaskModel model, NDManager base, FeatureMatrix x, int batchSize) {
@@ -64,6 +65,10 @@ public final class Evaluator {
                 }
             }
         }
+        for (int i = 0; i < t; i++) {
+            Task task = model.tasks().get(i);
+            task.targetScale().toOriginalInPlace(out[i], task.type().outputWidth());
+        }
         return out;
     }
 
@@ -83,8 +88,11 @@ public final class Evaluator {
         return new Evaluation(losses, metrics);
     }
 
-    private static double meanLoss(Task task, NDManager base, float[] out, TaskLabels l) {
+    /** The loss as training computes it: regression outputs and labels in scaled units. */
+    private static double meanLoss(Task task, NDManager base, float[] outputs, TaskLabels l) {
         int n = l.observedCount();
+        float[] out = task.targetScale().toScaled(outputs, task.type().outputWidth());
+        float[] labels = task.targetScale().toScaled(l.values(), l.width());
         if (n == 0) {
             return Double.NaN;
         }
@@ -93,7 +101,7 @@ public final class Evaluator {
                     s.create(
                             out,
                             new ai.djl.ndarray.types.Shape(l.rows(), task.type().outputWidth()));
-            NDArray y = s.create(l.values(), new ai.djl.ndarray.types.Shape(l.rows(), l.width()));
+            NDArray y = s.create(labels, new ai.djl.ndarray.types.Shape(l.rows(), l.width()));
             float[] mask = new float[l.rows()];
             for (int r = 0; r < mask.length; r++) {
                 mask[r] = l.observed()[r] ? 1f : 0f;

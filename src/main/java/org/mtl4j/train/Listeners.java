@@ -44,7 +44,40 @@ public final class Listeners {
             public void onEnd(boolean earlyStopped, int bestEpoch) {
                 list.forEach(l -> l.onEnd(earlyStopped, bestEpoch));
             }
+
+            @Override
+            public void onWarning(org.mtl4j.eval.TaskHealth.Warning warning) {
+                list.forEach(l -> l.onWarning(warning));
+            }
         };
+    }
+
+    /**
+     * {@code downstream}, also told (through {@link TrainingListener#onWarning}) when a task stops
+     * learning, as judged by {@code health} from the diagnostics and validation epochs it sees.
+     */
+    public static TrainingListener withHealth(
+            org.mtl4j.eval.TaskHealth health, TrainingListener downstream) {
+        TrainingListener watcher =
+                new TrainingListener() {
+                    @Override
+                    public void onDiagnostics(Diagnostics d) {
+                        double[] norms = new double[d.tasks().length];
+                        for (int k = 0; k < norms.length; k++) {
+                            norms[k] = d.norm(k);
+                        }
+                        health.onDiagnostics(d.tasks(), norms).forEach(downstream::onWarning);
+                    }
+
+                    @Override
+                    public void onEpoch(Epoch e) {
+                        if (e.validationLosses().length > 0) {
+                            health.onValidation(e.validationMetrics())
+                                    .forEach(downstream::onWarning);
+                        }
+                    }
+                };
+        return of(downstream, watcher);
     }
 
     /** A listener that ignores everything. */

@@ -3,6 +3,7 @@ package org.mtl4j.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -66,6 +67,53 @@ public final class ParamOptimizer implements AutoCloseable {
                                 -1f,
                                 (float) spec.momentum(),
                                 true);
+            }
+        }
+    }
+
+    /**
+     * {@link #update(String, NDArray, NDArray, double)} for the entries {@code t} of the first axis
+     * with {@code rows[t]} true only: the others keep their value and their optimiser moments, as
+     * if they had not been part of the step. The bias correction of Adam counts the steps of the
+     * whole array. Null {@code rows} updates every entry.
+     */
+    public void update(String name, NDArray weight, NDArray grad, double lr, boolean[] rows) {
+        boolean all = true;
+        if (rows != null) {
+            for (boolean r : rows) {
+                all &= r;
+            }
+        }
+        if (all) {
+            update(name, weight, grad, lr);
+            return;
+        }
+        NDManager step = grad.getManager();
+        NDArray oldWeight = weight.duplicate();
+        oldWeight.attach(step);
+        NDArray[] before = state.get(name);
+        NDArray[] oldState = null;
+        if (before != null) {
+            oldState = new NDArray[before.length];
+            for (int k = 0; k < before.length; k++) {
+                oldState[k] = before[k].duplicate();
+                oldState[k].attach(step);
+            }
+        }
+        update(name, weight, grad, lr);
+        NDArray[] after = state.get(name);
+        for (int t = 0; t < rows.length; t++) {
+            if (rows[t]) {
+                continue;
+            }
+            NDIndex row = new NDIndex(t);
+            weight.set(row, oldWeight.get(row));
+            for (int k = 0; k < after.length; k++) {
+                if (oldState == null) {
+                    after[k].set(row, 0f); // moments start at zero
+                } else {
+                    after[k].set(row, oldState[k].get(row));
+                }
             }
         }
     }

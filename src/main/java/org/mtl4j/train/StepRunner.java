@@ -69,6 +69,31 @@ final class StepRunner {
 
     private record NamedParam(String name, NDArray array) {}
 
+    /** Lengths of the stretches of the flattened shared gradient that form one layer each. */
+    private final long[] layers;
+
+    /**
+     * Consecutive shared parameters whose names differ only after their last {@code _} (a block's
+     * {@code _weight} and {@code _bias}) form one layer.
+     */
+    private static long[] layerLengths(List<NamedParam> params) {
+        List<Long> out = new ArrayList<>();
+        String previous = null;
+        for (NamedParam p : params) {
+            String name = p.name() == null ? "" : p.name();
+            int cut = name.lastIndexOf('_');
+            String layer = cut < 0 ? name : name.substring(0, cut);
+            long n = p.array().getShape().size();
+            if (layer.equals(previous)) {
+                out.set(out.size() - 1, out.get(out.size() - 1) + n);
+            } else {
+                out.add(n);
+            }
+            previous = layer;
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
     /** Soft parameter sharing: corresponding parameters of the encoder copies, and λ. */
     private final List<List<NDArray>> copyGroups = new ArrayList<>();
 
@@ -135,6 +160,7 @@ final class StepRunner {
             }
             heads.add(h);
         }
+        layers = layerLengths(shared);
         for (int i = 0; i < balancerArrays.size(); i++) {
             learnables.add(new NamedParam("balancer_" + i, balancerArrays.get(i)));
         }
@@ -196,7 +222,7 @@ final class StepRunner {
 
     private Result step(NDManager base, Dataset batch, double lr, long globalStep) {
         try (NDManager s = base.newSubManager()) {
-            BatchArrays b = BatchArrays.of(s, batch);
+            BatchArrays b = BatchArrays.of(s, batch, tasks);
             if (times != null) {
                 times.data += lap();
             }
@@ -225,6 +251,9 @@ final class StepRunner {
                     }
                 }
                 org.mtl4j.model.Architecture arch = model.spec().architecture();
+                // architecture terms (AITM's calibrator): back-propagated with weight 1, outside
+                // the task losses the balancer sees
+                NDArray extra = null;
                 for (int i = 0; i < t; i++) {
                     lossValues[i] = Double.NaN;
                     if (b.observed[i] == 0) {
@@ -233,12 +262,17 @@ final class StepRunner {
                     losses[i] =
                             Losses.masked(
                                     tasks.get(i), outs[i], b.labels[i], b.masks[i], b.observed[i]);
-                    NDArray extra = arch.extraLoss(i, outs, b.masks[i], b.observed[i]);
-                    if (extra != null) {
-                        losses[i] = losses[i].add(extra); // e.g. AITM's calibrator
+                    NDArray e = arch.extraLoss(i, outs, b.masks[i], b.observed[i]);
+                    if (e != null) {
+                        extra = extra == null ? e : extra.add(e);
                     }
                     lossValues[i] = losses[i].getFloat();
                     present[i] = true;
+                }
+                if (!anyPresent(present)) {
+                    // no labelled row for any task: nothing to learn from, so no optimiser call
+                    // (Adam's moments and weight decay would still move the weights)
+                    return new Result(lossValues, weights, b.rows);
                 }
                 for (int i = 0; i < t; i++) {
                     if (present[i] && !Double.isFinite(lossValues[i])) {
@@ -260,7 +294,7 @@ final class StepRunner {
                     if (diagnose) {
                         diagnoseLosses(s, losses, present);
                     }
-                    Autograd.backward(c.loss(), false);
+                    Autograd.backward(extra == null ? c.loss() : c.loss().add(extra), false);
                     if (times != null) {
                         times.backward += lap();
                     }
@@ -279,6 +313,7 @@ final class StepRunner {
                                     z,
                                     headInput,
                                     losses,
+                                    extra,
                                     lossValues,
                                     present,
                                     override);
@@ -303,6 +338,15 @@ final class StepRunner {
         }
     }
 
+    private static boolean anyPresent(boolean[] present) {
+        for (boolean p : present) {
+            if (p) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * The batch's losses with the updated parameters, without gradients, in training mode (as the
      * methods that ask for them measure progress: dropout active, batch statistics).
@@ -318,14 +362,11 @@ final class StepRunner {
                 outs[i] = model.head(i, ps, z, true);
             }
         }
-        org.mtl4j.model.Architecture arch = model.spec().architecture();
         for (int i = 0; i < tasks.size(); i++) {
             if (present[i]) {
-                NDArray loss =
-                        Losses.masked(
-                                tasks.get(i), outs[i], b.labels[i], b.masks[i], b.observed[i]);
-                NDArray extra = arch.extraLoss(i, outs, b.masks[i], b.observed[i]);
-                after[i] = (extra == null ? loss : loss.add(extra)).getFloat();
+                after[i] =
+                        Losses.masked(tasks.get(i), outs[i], b.labels[i], b.masks[i], b.observed[i])
+                                .getFloat();
             }
         }
         return after;
@@ -353,6 +394,7 @@ final class StepRunner {
             NDArray z,
             NDArray zd,
             NDArray[] losses,
+            NDArray extra,
             double[] lossValues,
             boolean[] present,
             Map<NDArray, NDArray> override) {
@@ -366,6 +408,20 @@ final class StepRunner {
         double[] weights = new double[t];
         if (idx.isEmpty()) {
             return weights;
+        }
+        // the architecture's extra term first (graph kept): its gradient reaches the heads as it
+        // is, and is added with weight 1 to the combined shared direction
+        NDArray extraDirection = null;
+        if (extra != null) {
+            Autograd.backward(extra, true);
+            if (rep) {
+                NDArray g = zd.getGradient();
+                g.attach(s);
+                extraDirection = g.reshape(-1).duplicate();
+                Autograd.zeroGrad(zd);
+            } else if (!shared.isEmpty()) {
+                extraDirection = flattenSharedGrads(s);
+            }
         }
         if (shared.isEmpty()) {
             // nothing shared to balance (e.g. soft sharing over numeric features only): every
@@ -433,11 +489,15 @@ final class StepRunner {
                                 sub,
                                 taskIndex,
                                 rep ? zd.getShape().getShape() : new long[] {g.getShape().get(1)},
-                                rep ? z.stopGradient() : null));
+                                rep ? z.stopGradient() : null,
+                                rep ? null : layers.clone()));
         for (int k = 0; k < sub.length; k++) {
             weights[idx.get(k)] = d.weights()[k];
         }
         NDArray combined = d.direction();
+        if (extraDirection != null) {
+            combined = combined.add(extraDirection);
+        }
         if (rep) {
             NDArray dz = combined.reshape(z.getShape());
             if (times != null) {
@@ -664,9 +724,19 @@ final class StepRunner {
                 scale = clipNorm / (norm + 1e-12);
             }
         }
+        boolean[] learnableRows = balancer.learnablesPerTask() ? present : null;
+        java.util.Set<NDArray> balancerArrays =
+                java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        learnables.forEach(p -> balancerArrays.add(p.array()));
         for (int i = 0; i < active.size(); i++) {
             NDArray g = scale == 1 ? grads.get(i) : grads.get(i).mul((float) scale);
-            optimizer.update(active.get(i).name(), active.get(i).array(), g, lr);
+            NamedParam p = active.get(i);
+            if (balancerArrays.contains(p.array())) {
+                // entries of tasks absent from the batch stay as they are
+                optimizer.update(p.name(), p.array(), g, lr, learnableRows);
+            } else {
+                optimizer.update(p.name(), p.array(), g, lr);
+            }
         }
         for (List<NamedParam> h : heads) {
             for (NamedParam p : h) {

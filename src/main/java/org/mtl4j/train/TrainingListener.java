@@ -68,4 +68,7 @@ public interface TrainingListener {
     default void onCheckpoint(Checkpoint checkpoint) {}
 
     default void onEnd(boolean earlyStopped, int bestEpoch) {}
+
+    /** A task is not learning (see {@link org.mtl4j.eval.TaskHealth}); given once per kind. */
+    default void onWarning(org.mtl4j.eval.TaskHealth.Warning warning) {}
 }

@@ -112,6 +112,32 @@ class BalancerPropertiesTest {
         assertEquals(1.0, f[1] * 5, 1e-3);
     }
 
+    /**
+     * STCH's references r_t are the mean loss over all warm-up epochs (the paper) by default, or
+     * the last warm-up epoch's (the authors' code) on request: at losses equal to the references
+     * every task has f_t = 0, equal shares, and weight T·½/L_t.
+     */
+    @Test
+    void stchReferencesAreTheWarmupMeanByDefault() {
+        double[][] epochs = {{1, 10}, {3, 20}, {2, 30}};
+        for (String reference : List.of("default", "last_warmup_epoch")) {
+            Map<String, Object> o =
+                    reference.equals("default")
+                            ? Map.of("mu", 0.5, "warmup_epochs", 3L)
+                            : Map.of("mu", 0.5, "warmup_epochs", 3L, "reference", reference);
+            LossWeighting stch =
+                    (LossWeighting) BalancerRegistry.create("stch", Options.of("t", o));
+            stch.init(2, 1);
+            for (int e = 0; e < epochs.length; e++) {
+                stch.onEpochEnd(e, epochs[e]);
+            }
+            stch.onEpochEnd(3, new double[] {100, 100}); // after the warm-up: ignored
+            double[] r = reference.equals("default") ? new double[] {2, 20} : new double[] {2, 30};
+            double[] w = lossGradients(stch, r);
+            assertArrayEquals(new double[] {1 / r[0], 1 / r[1]}, w, 1e-6, reference);
+        }
+    }
+
     @Test
     void famoWeightsSumToOneAndShiftTowardsSlowerTasks() {
         Famo famo = new Famo(0.025, 0.0);

@@ -294,7 +294,8 @@ class CliTest {
         String huge = Files.readString(csv).replaceAll(",(\\d+\\.\\d+)\n", ",$1e30\n");
         Files.writeString(dir.resolve("huge.csv"), huge);
         check(
-                good.replace("train: customers.csv", "train: huge.csv"),
+                good.replace("train: customers.csv", "train: huge.csv")
+                        .replace("label: price}", "label: price, scale: none}"),
                 "before any update",
                 "scales");
         String bad = Files.readString(csv).replaceFirst("\n([-0-9.]+),", "\nabc,");
@@ -486,6 +487,19 @@ class CliTest {
             assertTrue(
                     docs.contains("| `" + e.name() + "` |"),
                     "docs/config.md documents method " + e.name());
+        }
+        // the deliberate differences from LibMTL, in the command's output and in the docs
+        for (String difference :
+                List.of("plain gradient", "No combined IMTL", "entropy regulariser", "MTAN")) {
+            assertTrue(m.out().contains(difference), "methods states: " + difference);
+        }
+        for (String difference :
+                List.of(
+                        "Task heads get their plain gradient",
+                        "No combined IMTL",
+                        "DSelect-k without its entropy regulariser",
+                        "MTAN's simplified attention")) {
+            assertTrue(docs.contains(difference), "docs/config.md states: " + difference);
         }
     }
 }

@@ -55,6 +55,47 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsVocabularyLimitsAndTargetScaleWithClearErrors() {
+        String withCategorical =
+                BASE.replace("numeric: [a, b]", "numeric: [a]\n  categorical: [b]");
+        ExperimentConfig c =
+                load(
+                        withCategorical.replace(
+                                "  categorical: [b]",
+                                "  categorical: [b]\n  vocabulary: {min_count: 5, max_size: 1000}"));
+        assertEquals(
+                new org.mtl4j.data.VocabularyLimits(5, 1000),
+                ((DataConfig.Csv) c.data()).vocabulary());
+        assertEquals(
+                org.mtl4j.data.VocabularyLimits.none(),
+                ((DataConfig.Csv) load(withCategorical).data()).vocabulary());
+        String e =
+                error(
+                        withCategorical.replace(
+                                "  categorical: [b]",
+                                "  categorical: [b]\n  vocabulary: {min_count: 0}"));
+        assertTrue(e.contains("vocabulary") && e.contains("min_count must be >= 1, got 0"), e);
+        e =
+                error(
+                        withCategorical.replace(
+                                "  categorical: [b]",
+                                "  categorical: [b]\n  vocabulary: {min_cont: 3}"));
+        assertTrue(e.contains("min_cont"), e);
+        e = error(BASE.replace("numeric: [a, b]", "numeric: [a, b]\n  vocabulary: {min_count: 2}"));
+        assertTrue(e.contains("no column under categorical learns one"), e);
+
+        assertTrue(
+                c.tasks().get(1).task().targetScale().standardize(),
+                "regression: standard by default");
+        ExperimentConfig none = load(BASE.replace("    loss: l1", "    loss: l1\n    scale: none"));
+        assertEquals(org.mtl4j.task.TargetScale.none(), none.tasks().get(1).task().targetScale());
+        e = error(BASE.replace("label: y}", "label: y, scale: standard}"));
+        assertTrue(e.contains("scale applies to regression tasks only"), e);
+        e = error(BASE.replace("    loss: l1", "    loss: l1\n    scale: minmax"));
+        assertTrue(e.contains("unknown scale \"minmax\"; use standard (the default) or none"), e);
+    }
+
+    @Test
     void readsTrainerBlocksAndScientificNotation() {
         ExperimentConfig c =
                 load(

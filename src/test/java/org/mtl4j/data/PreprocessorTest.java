@@ -62,6 +62,35 @@ class PreprocessorTest {
     }
 
     @Test
+    void vocabularyLimitsSendRareAndOverflowValuesToTheUnknownId() throws IOException {
+        // counts: a 4, b 3, c 2, d 1, e 1
+        CsvTable train = csv("v.csv", "item\na\nb\na\nc\nb\nd\na\nc\nb\na\ne\n");
+        java.util.function.Function<VocabularyLimits, Preprocessor> fit =
+                l ->
+                        Preprocessor.fit(
+                                new TabularSchema(
+                                        List.of(),
+                                        List.of("item"),
+                                        java.util.Map.of(),
+                                        java.util.Map.of(),
+                                        java.util.Map.of(),
+                                        l),
+                                train);
+        assertEquals(
+                List.of("a", "b", "c", "d", "e"),
+                fit.apply(VocabularyLimits.none()).state().vocabularies().get(0));
+        assertEquals(
+                List.of("a", "b", "c"),
+                fit.apply(new VocabularyLimits(2, 0)).state().vocabularies().get(0));
+        Preprocessor capped = fit.apply(new VocabularyLimits(1, 2));
+        assertEquals(List.of("a", "b"), capped.state().vocabularies().get(0));
+        // a -> 1, b -> 2, c, d, e -> unknown (0)
+        assertArrayEquals(
+                new int[] {1, 2, 1, 0, 2, 0, 1, 0, 2, 1, 0}, capped.transform(train).categorical());
+        assertThrows(IllegalArgumentException.class, () -> new VocabularyLimits(0, 0));
+    }
+
+    @Test
     void nonNumericCellNamesFileLineColumnAndValue() throws IOException {
         CsvTable train = csv("train.csv", "id,age\n1,30\n2,\"multi\nline\"\n3,abc\n");
         Path file = dir.resolve("train.csv");

@@ -60,6 +60,79 @@ class ExamplesTest {
     }
 
     /**
+     * A price in dollars beside three grade classifiers, with no extra config: the price is
+     * standardised for the loss, every grade beats its majority class, the price is predicted in
+     * dollars, and no task is reported as not learning. With {@code scale: none} the price's
+     * gradient swamps the grades' and training warns about it.
+     */
+    @Test
+    void gemsPriceInDollarsBesideGradesTrainsEveryTask() throws IOException {
+        Experiment e = Experiment.fromYaml(Path.of("examples/gems/gems.yaml"));
+        TrainingData d = e.loadData();
+        List<org.mtl4j.eval.TaskHealth.Warning> warnings = new java.util.ArrayList<>();
+        org.mtl4j.train.TrainingListener collect =
+                new org.mtl4j.train.TrainingListener() {
+                    @Override
+                    public void onWarning(org.mtl4j.eval.TaskHealth.Warning w) {
+                        warnings.add(w);
+                    }
+                };
+        RunResult r = e.train(d, tmp.resolve("gems"), collect);
+        for (int t = 1; t < 4; t++) {
+            String name = e.config().tasks().get(t).task().name();
+            org.mtl4j.data.TaskLabels l = d.test().labels().get(t);
+            double majority =
+                    org.mtl4j.eval.TaskHealth.Baseline.of(
+                                    e.config().tasks().get(t).task(), l.values(), l.observed())
+                            .value();
+            double acc = r.metrics().get(name).get("accuracy");
+            assertTrue(
+                    acc > majority + 0.05, name + ": accuracy " + acc + ", majority " + majority);
+        }
+        double r2 = r.metrics().get("price").get("r2");
+        double mae = r.metrics().get("price").get("mae");
+        assertTrue(r2 > 0.8, "price r2 " + r2);
+        assertTrue(mae > 100 && mae < 2000, "price mae in dollars: " + mae);
+        assertTrue(warnings.isEmpty(), warnings.toString());
+        com.fasterxml.jackson.databind.JsonNode scale =
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(tmp.resolve("gems/model/model.json").toFile())
+                        .path("tasks")
+                        .get(0)
+                        .path("target_scale");
+        assertEquals("standard", scale.path("type").asText(), scale.toString());
+        double mean = scale.path("mean").get(0).asDouble();
+        assertTrue(mean > 3000 && mean < 6000, "training mean price in dollars: " + mean);
+
+        Path none = tmp.resolve("gems-none.yaml");
+        Files.writeString(
+                none,
+                Files.readString(Path.of("examples/gems/gems.yaml"))
+                        .replace("label: price}", "label: price, scale: none}")
+                        .replace(
+                                "train: gems.csv",
+                                "train: " + Path.of("examples/gems/gems.csv").toAbsolutePath()));
+        warnings.clear();
+        Experiment.fromYaml(none).train(tmp.resolve("gems-none"), collect);
+        String jsonl = Files.readString(tmp.resolve("gems-none/metrics.jsonl"));
+        assertTrue(jsonl.contains("\"type\":\"warning\""), "warnings are recorded");
+        Path html = tmp.resolve("gems-none/report.html");
+        org.mtl4j.report.Report.write(List.of(tmp.resolve("gems-none")), html, false);
+        String page = Files.readString(html);
+        assertTrue(
+                page.contains("<b>Warning</b>: task &quot;cut&quot;")
+                        || page.contains("<b>Warning</b>: task \"cut\""),
+                "the report's findings repeat the warning");
+        assertTrue(
+                warnings.stream()
+                        .anyMatch(
+                                w ->
+                                        w.kind().equals("dominated")
+                                                && w.message().contains("\"price\"")),
+                warnings.toString());
+    }
+
+    /**
      * The spoken-words example on clips made by scripts/data/make-spoken-words.py (CI makes a small
      * set with espeak-ng: --repeats 2); skipped where the clips were not generated.
      */

@@ -58,11 +58,12 @@ class AitmTest {
                                     m.zeros(new Shape(4, 0), DataType.INT64)),
                             false);
             assertEquals(new Shape(4, 12), z.getShape(), "z_1 and z_2 of width 6");
-            // calibrator: 0.5 * mean over labelled rows of max(sigmoid(o2) - sigmoid(o1), 0)
+            // calibrator: 0.5 * sum over labelled rows of max(sigmoid(o2) - sigmoid(o1), 0), as
+            // the authors' code (a mean would divide the weight by the 3 labelled rows)
             NDArray o1 = m.create(new float[] {0f, 0f, 2f, 0f}, new Shape(4, 1));
             NDArray o2 = m.create(new float[] {1f, -1f, 0f, 3f}, new Shape(4, 1));
             NDArray mask = m.create(new float[] {1f, 1f, 1f, 0f});
-            double expected = 0.5 * (Math.max(sig(1) - 0.5, 0) + 0 + Math.max(0.5 - sig(2), 0)) / 3;
+            double expected = 0.5 * (Math.max(sig(1) - 0.5, 0) + 0 + Math.max(0.5 - sig(2), 0));
             Architecture.Aitm aitm = new Architecture.Aitm(0.5);
             assertEquals(
                     expected, aitm.extraLoss(1, new NDArray[] {o1, o2}, mask, 3).getFloat(), 1e-6);

@@ -64,7 +64,7 @@ class MaskedLossTest {
 
     private static Result lossesAndGrads(MultiTaskModel model, NDManager base, Dataset d) {
         try (NDManager s = base.newSubManager()) {
-            BatchArrays b = BatchArrays.of(s, d);
+            BatchArrays b = BatchArrays.of(s, d, model.tasks());
             double[] losses = new double[TASKS.size()];
             Autograd.setRecording(true);
             try {

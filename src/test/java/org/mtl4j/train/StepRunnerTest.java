@@ -137,10 +137,148 @@ class StepRunnerTest {
         }
     }
 
+    private static final OptimizerSpec ADAM_DECAY =
+            new OptimizerSpec(OptimizerSpec.Kind.ADAM, 0.05, 0.1, 0.9, 0.999, 1e-8, 0);
+
+    private static org.mtl4j.data.TaskLabels unlabelled(org.mtl4j.data.TaskLabels l) {
+        return new org.mtl4j.data.TaskLabels(
+                l.rows(), l.width(), l.values(), new boolean[l.observed().length]);
+    }
+
+    private static double[] everything(MultiTaskModel model, List<NDArray> learnables) {
+        List<Parameter> all = new ArrayList<>();
+        model.getParameters().forEach(p -> all.add(p.getValue()));
+        double[] m = flatten(all);
+        List<double[]> parts = new ArrayList<>(List.of(m));
+        int n = m.length;
+        for (NDArray a : learnables) {
+            parts.add(toDouble(a.toFloatArray()));
+            n += (int) a.size();
+        }
+        return concat(parts, n);
+    }
+
+    /**
+     * A batch with no label for any task (possible with missing labels and small batches) is not a
+     * step: after a real step has given Adam non-zero moments, such a batch must leave every
+     * parameter, every balancer learnable and the optimiser's step counts as they are, for loss
+     * weightings and gradient methods alike (weight decay and momentum would otherwise move them).
+     */
+    @Test
+    void aBatchWithoutAnyLabelCallsNoOptimiser() {
+        Engines.start(1, 6);
+        List<Task> tasks =
+                List.of(
+                        Task.of("a", new TaskType.Regression(1)),
+                        Task.of("b", new TaskType.Regression(1)));
+        Dataset d =
+                SyntheticMmoe.generate(new SyntheticMmoe.Spec(2, 0.2, 16, 6, 2, 1, 0.01, false), 4);
+        Dataset none =
+                new Dataset(
+                        d.features(),
+                        List.of(unlabelled(d.labels().get(0)), unlabelled(d.labels().get(1))));
+        for (String method : List.of("ew", "uw", "mgda", "pcgrad", "gradnorm", "nash_mtl")) {
+            try (NDManager base = NDManager.newBaseManager()) {
+                MultiTaskModel model =
+                        new MultiTaskModel(
+                                new ModelSpec(6, List.of(), 2, MlpSpec.of(5), MlpSpec.of()), tasks);
+                model.initialize(base);
+                var balancer = BalancerRegistry.create(method, Options.of("t", Map.of()));
+                balancer.init(2, 1);
+                List<NDArray> learnables = balancer.createLearnables(base);
+                try (ParamOptimizer opt = new ParamOptimizer(ADAM_DECAY, base)) {
+                    StepRunner runner = new StepRunner(model, balancer, opt, 0, learnables);
+                    runner.run(base, d, 0.05, 0);
+                    double[] before = everything(model, learnables);
+                    Map<String, Integer> counts = opt.updateCounts();
+                    StepRunner.Result r = runner.run(base, none, 0.05, 1);
+                    double[] after = everything(model, learnables);
+                    for (int i = 0; i < before.length; i++) {
+                        assertEquals(before[i], after[i], 0.0, method + ": value " + i);
+                    }
+                    assertEquals(counts, opt.updateCounts(), method + ": optimiser steps");
+                    assertTrue(Double.isNaN(r.losses()[0]) && Double.isNaN(r.losses()[1]));
+                }
+            }
+        }
+    }
+
+    /**
+     * Uncertainty weighting and IMTL-L learn one scale s_t per task: a batch without labels for
+     * task b must leave s_b where it is (Adam's moments and weight decay would otherwise move it),
+     * while s_a takes its step.
+     */
+    @Test
+    void anAbsentTaskKeepsItsLearnedScale() {
+        Engines.start(1, 6);
+        List<Task> tasks =
+                List.of(
+                        Task.of("a", new TaskType.Regression(1)),
+                        Task.of("b", new TaskType.Regression(1)));
+        Dataset d =
+                SyntheticMmoe.generate(new SyntheticMmoe.Spec(2, 0.2, 16, 6, 2, 1, 0.01, false), 4);
+        Dataset onlyA =
+                new Dataset(
+                        d.features(), List.of(d.labels().get(0), unlabelled(d.labels().get(1))));
+        for (String method : List.of("uw", "imtl_l")) {
+            try (NDManager base = NDManager.newBaseManager()) {
+                MultiTaskModel model =
+                        new MultiTaskModel(
+                                new ModelSpec(6, List.of(), 2, MlpSpec.of(5), MlpSpec.of()), tasks);
+                model.initialize(base);
+                var balancer = BalancerRegistry.create(method, Options.of("t", Map.of()));
+                balancer.init(2, 1);
+                List<NDArray> learnables = balancer.createLearnables(base);
+                NDArray s = learnables.get(0);
+                try (ParamOptimizer opt = new ParamOptimizer(ADAM_DECAY, base)) {
+                    StepRunner runner = new StepRunner(model, balancer, opt, 0, learnables);
+                    runner.run(base, d, 0.05, 0);
+                    float[] before = s.toFloatArray();
+                    assertTrue(before[1] != 0f, method + ": s_b moved on the first step");
+                    runner.run(base, onlyA, 0.05, 1);
+                    float[] after = s.toFloatArray();
+                    assertTrue(after[0] != before[0], method + ": s_a takes its step");
+                    assertEquals(before[1], after[1], 0f, method + ": s_b stays");
+                }
+            }
+        }
+    }
+
+    /**
+     * The trainer tells a gradient method where each shared layer's parameters lie: GradVac with
+     * {@code group: layer} on an encoder of two linear layers keeps two blocks of targets.
+     */
+    @Test
+    void gradVacByLayerGetsOneGroupPerSharedLayer() {
+        Engines.start(1, 6);
+        List<Task> tasks =
+                List.of(
+                        Task.of("a", new TaskType.Regression(1)),
+                        Task.of("b", new TaskType.Regression(1)));
+        Dataset d =
+                SyntheticMmoe.generate(new SyntheticMmoe.Spec(2, 0.2, 16, 6, 2, 1, 0.01, false), 4);
+        try (NDManager base = NDManager.newBaseManager()) {
+            MultiTaskModel model =
+                    new MultiTaskModel(
+                            new ModelSpec(6, List.of(), 2, MlpSpec.of(5, 4), MlpSpec.of()), tasks);
+            model.initialize(base);
+            var gv =
+                    BalancerRegistry.create(
+                            "gradvac", Options.of("t", Map.of("group", "layer", "beta", 0.5)));
+            gv.init(2, 1);
+            try (ParamOptimizer opt = new ParamOptimizer(SGD, base)) {
+                new StepRunner(model, gv, opt, 0, List.of()).run(base, d, 0.1, 0);
+            }
+            List<String> names = new ArrayList<>();
+            model.getParameters().forEach(p -> names.add(p.getKey()));
+            assertEquals(2, gv.state().get("groups"), "shared parameters " + names);
+        }
+    }
+
     private static double[] representationGradient(
             MultiTaskModel model, NDManager base, Dataset d, List<Task> tasks, int t) {
         try (NDManager s = base.newSubManager()) {
-            BatchArrays b = BatchArrays.of(s, d);
+            BatchArrays b = BatchArrays.of(s, d, model.tasks());
             Autograd.setRecording(true);
             NDArray zd;
             try {
@@ -171,7 +309,7 @@ class StepRunnerTest {
             double[] c,
             List<Parameter> of) {
         try (NDManager s = base.newSubManager()) {
-            BatchArrays b = BatchArrays.of(s, d);
+            BatchArrays b = BatchArrays.of(s, d, model.tasks());
             Autograd.setRecording(true);
             try {
                 NDList y = model.forward(new ParameterStore(s, false), b.inputs, true);
@@ -349,7 +487,7 @@ class StepRunnerTest {
         double[][] out = new double[tasks.size()][];
         for (int t = 0; t < tasks.size(); t++) {
             try (NDManager s = base.newSubManager()) {
-                BatchArrays b = BatchArrays.of(s, d);
+                BatchArrays b = BatchArrays.of(s, d, model.tasks());
                 Autograd.setRecording(true);
                 try {
                     NDList y = model.forward(new ParameterStore(s, false), b.inputs, true);

@@ -27,15 +27,18 @@ import java.util.Objects;
  * <p><b>Defaults and deviations.</b>
  *
  * <ul>
- *   <li>{@link #DEFAULT_BETA} = 1e-2, the paper's EMA decay. (LibMTL and the Aligned-MTL authors'
- *       code default to 0.5 and update the target only when an adjustment happens; this class
- *       follows the paper's Algorithm 1, which updates it for every visited pair.)
- *   <li>The random visiting order is supplied by the caller as a permutation of {@code 0..T-1}, and
- *       the same order is used for every i (i skips itself), exactly as in {@link PcGradSolver};
- *       the paper and LibMTL draw a fresh order per task. Pass a fresh random permutation each
- *       step.
+ *   <li>{@link #DEFAULT_BETA} = 1e-2, the paper's EMA decay (LibMTL defaults to 0.5). Like the
+ *       paper's Algorithm 1 and LibMTL's current code, the target of every visited pair is updated,
+ *       adjusted or not. (LibMTL updated it only after an adjustment until its commit "fix a bug in
+ *       GradVac", May 2025.)
+ *   <li>The random visiting orders are supplied by the caller: {@link #step(double[][], int[][])}
+ *       takes one permutation of {@code 0..T-1} per task i (i skips itself), as the paper and
+ *       LibMTL draw a fresh order for every task; {@link #step(double[][], int[])} uses one order
+ *       for every task. Pass fresh random permutations each step.
  *   <li>The paper keeps one target per pair and per parameter group (layer, or the whole model).
- *       One instance handles one group; use one instance per group with that group's Gram matrix.
+ *       One instance handles one group; use one instance per group with that group's Gram matrix
+ *       and the same orders for every group (the groups do not interact, so this equals LibMTL's
+ *       loop over groups inside the loop over pairs).
  *   <li>If {@code g_i'} or {@code g_j} is zero (squared norm below {@link
  *       PcGradSolver#NEGLIGIBLE_NORM_RATIO} times the largest squared norm), or g_i' has cancelled
  *       out (e.g. an exactly opposite pair adjusted to target 0: {@code ‖g_i'‖ ≤} {@link
@@ -161,13 +164,34 @@ public final class GradVacSolver {
      *     permutation of {@code 0..T-1}; the targets are then left unchanged
      */
     public Solution step(double[][] gram, int[] order) {
+        int[][] orders = new int[targets.length][];
+        java.util.Arrays.fill(orders, order);
+        return step(gram, orders);
+    }
+
+    /**
+     * One GradVac step with its own visiting order for every task, as in the paper and LibMTL.
+     *
+     * @param gram T×T Gram matrix {@code K[i][j] = g_i · g_j}
+     * @param orders T permutations of {@code 0..T-1}: {@code orders[i]} is the order in which the
+     *     other tasks are visited when adjusting g_i
+     * @throws IllegalArgumentException if the matrix is invalid, does not have T rows, or an order
+     *     is not a permutation of {@code 0..T-1}; the targets are then left unchanged
+     */
+    public Solution step(double[][] gram, int[][] orders) {
         MinNormSolver.validateGram(gram);
         int n = targets.length;
         if (gram.length != n) {
             throw new IllegalArgumentException(
                     "gram has " + gram.length + " rows but the solver has " + n + " tasks");
         }
-        PcGradSolver.validateOrder(order, n);
+        if (orders.length != n) {
+            throw new IllegalArgumentException(
+                    "orders has " + orders.length + " entries but the solver has " + n + " tasks");
+        }
+        for (int[] order : orders) {
+            PcGradSolver.validateOrder(order, n);
+        }
         double[][] k = MinNormSolver.scaledSymmetricCopy(gram, MinNormSolver.scaleExponent(gram));
         double threshold = PcGradSolver.NEGLIGIBLE_NORM_RATIO * maxDiagonal(k);
         double[][] rows = new double[n][];
@@ -176,7 +200,7 @@ public final class GradVacSolver {
         for (int i = 0; i < n; i++) {
             double[] c = new double[n];
             c[i] = 1.0;
-            for (int j : order) {
+            for (int j : orders[i]) {
                 if (j != i && adjust(k, c, i, j, threshold)) {
                     adjustments++;
                 }

@@ -34,10 +34,13 @@ package org.mtl4j.balance.solver;
  * (the authors' initial value), {@code converged = false}.
  *
  * <p><b>Scale.</b> The weights solve the unscaled problem: scaling all gradients by c scales α by
- * 1/c and leaves d unchanged ({@code ‖d‖ = √T} always). The authors' code instead solves the
- * equation for {@code K/‖K‖_F} and uses those weights, which are {@code √‖K‖_F} times the ones
- * returned here (so their update has norm {@code √(T·‖K‖_F)}); {@link #authorsWeightScale} returns
- * that factor for callers who want to reproduce it.
+ * 1/c and leaves d unchanged ({@code ‖d‖ = √T} always). The authors' code (nash-mtl, {@code
+ * methods/weight_methods.py}) gives the same α: it divides K by {@code N = ‖K‖_F} for the solver,
+ * but its constraints {@code −log(α_t·N) − log((K/N·α)_t) ≤ 0} multiply N back in, i.e. {@code α_t
+ * (Kα)_t ≥ 1}, which holds with equality at the solution of the unscaled equation (their objective
+ * pushes every constraint to its bound). Their stopping test compares {@code (K/N)α} with {@code
+ * 1/α} and is therefore met only when N = 1; otherwise their sequence stops on the size of the
+ * change in α or after its 20 iterations.
  *
  * <p><b>What is not in the solver.</b> The authors' {@code max_norm} (default 1.0) clips the norm
  * of the shared-parameter gradient after back-propagating {@code Σ_t α_t ℓ_t}; it acts on the
@@ -106,34 +109,5 @@ public final class NashMtlSolver {
                 result.converged(),
                 result.residual(),
                 result.ridge());
-    }
-
-    /**
-     * {@code √‖K‖_F}, the factor by which the weights of the authors' implementation (which solve
-     * the equation for {@code K/‖K‖_F}) exceed the weights returned by {@link #solve}; computed
-     * without overflow (clamped to {@link Double#MAX_VALUE}). 0 for the zero matrix.
-     *
-     * @param gram T×T Gram matrix
-     * @throws IllegalArgumentException if the matrix is invalid
-     */
-    public static double authorsWeightScale(double[][] gram) {
-        MinNormSolver.validateGram(gram);
-        if (MinNormSolver.maxAbsEntry(gram) == 0.0) {
-            return 0.0;
-        }
-        int exponent = MinNormSolver.scaleExponent(gram);
-        double[][] k = MinNormSolver.scaledSymmetricCopy(gram, exponent);
-        double sum = 0.0;
-        for (double[] row : k) {
-            for (double x : row) {
-                sum += x * x;
-            }
-        }
-        // √‖K‖_F = (2^e ‖K'‖_F)^(1/2) = 2^(e/2) · ‖K'‖_F^(1/2).
-        double root = Math.sqrt(Math.sqrt(sum));
-        if ((exponent & 1) != 0) {
-            root *= Math.sqrt(2.0);
-        }
-        return DualConeQpSolver.clampFinite(Math.scalb(root, Math.floorDiv(exponent, 2)));
     }
 }

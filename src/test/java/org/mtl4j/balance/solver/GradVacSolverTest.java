@@ -79,9 +79,12 @@ class GradVacSolverTest {
                 double[][] reference = copy(initial);
                 for (int step = 0; step < 5; step++) {
                     double[][] g = Vectors.randomGradients(rng, tasks, dim);
-                    int[] order = Vectors.randomPermutation(rng, tasks);
-                    double[] expected = gradVacVectors(g, order, reference, beta);
-                    GradVacSolver.Solution s = solver.step(Vectors.gramOf(g), order);
+                    int[][] orders = new int[tasks][];
+                    for (int i = 0; i < tasks; i++) {
+                        orders[i] = Vectors.randomPermutation(rng, tasks); // one per task
+                    }
+                    double[] expected = gradVacVectors(g, orders, reference, beta);
+                    GradVacSolver.Solution s = solver.step(Vectors.gramOf(g), orders);
                     // With P = 1 every cosine is ±1 up to rounding and √(1 − φ²) turns an
                     // eps-level difference into a √eps-level one: any two correct
                     // implementations agree only to about 1e-8 there.
@@ -234,7 +237,7 @@ class GradVacSolverTest {
         assertMessage(
                 () -> solver.step(new double[][] {{1, Double.NaN}, {0, 1}}, new int[] {0, 1}),
                 "NaN");
-        assertThrows(NullPointerException.class, () -> solver.step(k, null));
+        assertThrows(NullPointerException.class, () -> solver.step(k, (int[]) null));
         for (double[] row : solver.targets()) {
             assertArrayEquals(new double[2], row, 0.0); // untouched by the rejected calls
         }
@@ -243,18 +246,18 @@ class GradVacSolverTest {
     // ---- reference on vectors ----
 
     /**
-     * Wang et al. Algorithm 1 on explicit vectors (same order for every i, zero or cancelled
-     * gradients skipped, targets capped in the adjustment); updates {@code targets} in place and
-     * returns Σ_i g_i'.
+     * Wang et al. Algorithm 1 on explicit vectors (task i visits the others in {@code orders[i]},
+     * zero or cancelled gradients skipped, targets capped in the adjustment); updates {@code
+     * targets} in place and returns Σ_i g_i'.
      */
     private static double[] gradVacVectors(
-            double[][] g, int[] order, double[][] targets, double beta) {
+            double[][] g, int[][] orders, double[][] targets, double beta) {
         int dim = g[0].length;
         double[] sum = new double[dim];
         for (int i = 0; i < g.length; i++) {
             double[] gi = g[i].clone();
             double magnitude = Vectors.norm(g[i]); // Σ_k |C[i][k]| ‖g_k‖
-            for (int j : order) {
+            for (int j : orders[i]) {
                 if (j == i
                         || Vectors.norm(g[j]) == 0.0
                         || Vectors.norm(gi) <= GradVacSolver.CANCELLATION * magnitude) {

@@ -97,33 +97,42 @@ class NashMtlSolverTest {
         }
     }
 
+    /**
+     * The authors' program divides K by N = ‖K‖_F and constrains −log(α_t·N) − log((K/N·α)_t) ≤ 0.
+     * At the weights returned here every one of their constraints holds with equality (the bound
+     * their objective drives α to), whatever N is. The weights solved for K/N instead (√N times
+     * larger), which an earlier reading took for theirs, miss every constraint by log N.
+     */
     @Test
-    void authorsNormalisationDiffersByTheSquareRootOfTheFrobeniusNorm() {
+    void weightsMeetTheAuthorsNormalisedConstraintsWithEquality() {
         Random rng = new Random(43);
         for (int c = 0; c < 20; c++) {
             int tasks = 2 + rng.nextInt(5);
-            double[][] k = Gradients.gram(Gradients.random(rng, tasks, 8));
-            double frobenius = 0.0;
+            double scale = Math.pow(10.0, rng.nextInt(7) - 3);
+            double[][] k = Gradients.scaled(Gradients.gram(Gradients.random(rng, tasks, 8)), scale);
+            double n = 0.0;
             for (double[] row : k) {
                 for (double x : row) {
-                    frobenius += x * x;
+                    n += x * x;
                 }
             }
-            frobenius = Math.sqrt(frobenius);
-            double factor = NashMtlSolver.authorsWeightScale(k);
-            assertEquals(Math.sqrt(frobenius), factor, 1e-14 * factor);
+            n = Math.sqrt(n);
+            double[][] normalised = Gradients.scaled(k, 1.0 / n);
             double[] ours = NashMtlSolver.solve(k).weights();
-            double[] authors = NashMtlSolver.solve(Gradients.scaled(k, 1.0 / frobenius)).weights();
+            double[] kAlpha = DualConeQpSolver.multiply(normalised, ours);
             for (int t = 0; t < tasks; t++) {
-                assertEquals(factor * ours[t], authors[t], 1e-12 * authors[t]);
+                double constraint = -Math.log(ours[t] * n) - Math.log(kAlpha[t]);
+                assertEquals(0.0, constraint, 1e-10, "case " + c + " task " + t);
+            }
+            if (Math.abs(n - 1) > 1e-3) {
+                double[] other = NashMtlSolver.solve(normalised).weights();
+                double[] kOther = DualConeQpSolver.multiply(normalised, other);
+                for (int t = 0; t < tasks; t++) {
+                    double constraint = -Math.log(other[t] * n) - Math.log(kOther[t]);
+                    assertEquals(-Math.log(n), constraint, 1e-9, "case " + c + " task " + t);
+                }
             }
         }
-        assertEquals(0.0, NashMtlSolver.authorsWeightScale(new double[2][2]));
-        assertEquals(
-                Math.sqrt(Math.sqrt(2.0)) * Math.sqrt(Double.MAX_VALUE),
-                NashMtlSolver.authorsWeightScale(
-                        new double[][] {{Double.MAX_VALUE, 0}, {0, Double.MAX_VALUE}}),
-                1e140);
     }
 
     // ---- degenerate inputs ----
@@ -194,7 +203,6 @@ class NashMtlSolverTest {
         assertMessage(
                 () -> NashMtlSolver.solve(k, 1e-6, 10, Double.POSITIVE_INFINITY), "tolerance");
         assertMessage(() -> NashMtlSolver.solve(new double[][] {{-1}}), "negative");
-        assertMessage(() -> NashMtlSolver.authorsWeightScale(new double[][] {{1, 0}}), "square");
     }
 
     // ---- helpers ----
