@@ -62,7 +62,8 @@ public final class ConfigLoader {
             bo.values()
                     .forEach(
                             (k, v) -> {
-                                if (!k.equals("method")) {
+                                // an empty value (also an anchor without one) means the default
+                                if (!k.equals("method") && v != null) {
                                     balancerOptions.put(k, v);
                                 }
                             });
