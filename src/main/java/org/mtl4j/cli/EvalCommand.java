@@ -47,9 +47,13 @@ final class EvalCommand implements Callable<Integer> {
         try (Predictor p = Predictor.load(run, common.threads())) {
             Dataset ds;
             String on;
+            java.util.function.IntFunction<String> where =
+                    r -> "row " + (r + 1) + " of the evaluated data";
             if (data != null) {
-                ds = p.labelled(CsvTable.read(data));
+                CsvTable table = CsvTable.read(data);
+                ds = p.labelled(table);
                 on = data.getFileName().toString();
+                where = r -> data + " line " + table.line(r);
             } else {
                 Path cfg = run.resolve("config.yaml");
                 if (!Files.exists(cfg)) {
@@ -68,7 +72,7 @@ final class EvalCommand implements Callable<Integer> {
                 }
             }
             List<Task> tasks = p.tasks();
-            Evaluator.Evaluation e = p.evaluate(ds);
+            Evaluator.Evaluation e = p.evaluate(ds, where);
             RunResult shown =
                     new RunResult(
                             run.getFileName().toString(),

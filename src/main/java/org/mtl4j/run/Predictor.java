@@ -405,7 +405,18 @@ public final class Predictor implements AutoCloseable {
 
     /** Per-task loss and metrics of the saved model on labelled rows. */
     public synchronized Evaluator.Evaluation evaluate(org.mtl4j.data.Dataset data) {
-        return Evaluator.evaluate(model, manager, data, 1024);
+        return evaluate(data, r -> "row " + (r + 1) + " of the evaluated data");
+    }
+
+    /**
+     * {@link #evaluate(org.mtl4j.data.Dataset)}, refusing rows whose outputs are not finite (as
+     * {@code predict} and {@code serve} do) and naming row r by {@code where.apply(r)}.
+     */
+    public synchronized Evaluator.Evaluation evaluate(
+            org.mtl4j.data.Dataset data, java.util.function.IntFunction<String> where) {
+        float[][] raw = Evaluator.predict(model, manager, data.features(), 1024);
+        checkOutputs(raw, data.rows(), where);
+        return Evaluator.evaluate(model.tasks(), manager, data, raw);
     }
 
     /** Features and labels of a CSV that has the training label columns. */

@@ -75,8 +75,16 @@ public final class Evaluator {
     /** Per-task mean loss and metrics over the labelled rows of {@code data}. */
     public static Evaluation evaluate(
             MultiTaskModel model, NDManager base, Dataset data, int batchSize) {
-        List<Task> tasks = model.tasks();
-        float[][] outputs = predict(model, base, data.features(), batchSize);
+        return evaluate(
+                model.tasks(), base, data, predict(model, base, data.features(), batchSize));
+    }
+
+    /**
+     * Per-task mean loss and metrics over the labelled rows of {@code data}, given the model's
+     * outputs for its rows (from {@link #predict}).
+     */
+    public static Evaluation evaluate(
+            List<Task> tasks, NDManager base, Dataset data, float[][] outputs) {
         double[] losses = new double[tasks.size()];
         List<Map<String, Double>> metrics = new ArrayList<>();
         for (int t = 0; t < tasks.size(); t++) {

@@ -85,6 +85,9 @@ class HostileInputCliTest {
         System.out.println("predict: " + f.code() + " " + f.err());
         assertOneLineError(f, far + " line 5: the model's output for task", "is not finite");
         assertFalse(Files.exists(out), "no predictions written");
+        Result fe = CliTest.cli("eval", run.toString(), "--data", far.toString());
+        System.out.println("eval: " + fe.code() + " " + fe.err());
+        assertOneLineError(fe, far + " line 5: the model's output for task", "is not finite");
     }
 
     @Test
