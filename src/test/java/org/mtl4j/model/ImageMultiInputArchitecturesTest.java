@@ -6,11 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtl4j.api.Experiment;
 import org.mtl4j.api.RunResult;
+import org.mtl4j.testing.TestData;
 import org.mtl4j.train.TrainingListener;
 
 /**
@@ -20,31 +20,10 @@ import org.mtl4j.train.TrainingListener;
 class ImageMultiInputArchitecturesTest {
     @TempDir Path dir;
 
-    /** Rows of 784 pixels in [0, 1] whose bright half (left or top) decides the label. */
-    private void write(Path file, int rows, long seed, boolean byRows) throws Exception {
-        Random r = new Random(seed);
-        StringBuilder b = new StringBuilder();
-        for (int p = 0; p < 784; p++) {
-            b.append('p').append(p).append(',');
-        }
-        b.append("label\n");
-        for (int i = 0; i < rows; i++) {
-            int label = r.nextInt(2);
-            for (int p = 0; p < 784; p++) {
-                int row = p / 28;
-                int col = p % 28;
-                boolean bright = (byRows ? row < 14 : col < 14) == (label == 1);
-                b.append(bright ? 0.8 + 0.2 * r.nextDouble() : 0.1 * r.nextDouble()).append(',');
-            }
-            b.append(label).append('\n');
-        }
-        Files.writeString(file, b);
-    }
-
     @Test
     void everyArchitectureTrainsLeNetOnMultiInputImagesUnderThreeBalancers() throws Exception {
-        write(dir.resolve("first.csv"), 64, 1, false);
-        write(dir.resolve("second.csv"), 64, 2, true);
+        TestData.halfBrightImages(dir.resolve("first.csv"), 64, 1, false);
+        TestData.halfBrightImages(dir.resolve("second.csv"), 64, 2, true);
         StringBuilder pixels = new StringBuilder();
         for (int p = 0; p < 784; p++) {
             pixels.append(p == 0 ? "" : ", ").append('p').append(p);

@@ -87,4 +87,27 @@ public final class TestData {
         Files.writeString(p, yaml);
         return p;
     }
+
+    /**
+     * Writes {@code rows} 28×28 images (columns p0..p783, then label) whose bright half decides a
+     * 0/1 label: the left half ({@code byRows} false) or the top half (true). Pixels in [0, 1].
+     */
+    public static void halfBrightImages(Path file, int rows, long seed, boolean byRows)
+            throws IOException {
+        java.util.Random r = new java.util.Random(seed);
+        StringBuilder b = new StringBuilder();
+        for (int p = 0; p < 784; p++) {
+            b.append('p').append(p).append(',');
+        }
+        b.append("label\n");
+        for (int i = 0; i < rows; i++) {
+            int label = r.nextInt(2);
+            for (int p = 0; p < 784; p++) {
+                boolean bright = (byRows ? p / 28 < 14 : p % 28 < 14) == (label == 1);
+                b.append(bright ? 0.8 + 0.2 * r.nextDouble() : 0.1 * r.nextDouble()).append(',');
+            }
+            b.append(label).append('\n');
+        }
+        java.nio.file.Files.writeString(file, b);
+    }
 }

@@ -9,12 +9,12 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtl4j.api.Experiment;
 import org.mtl4j.testing.StaleMemory;
+import org.mtl4j.testing.TestData;
 
 /**
  * The same seed gives the same bits: identical seeded trainings of a convolutional multi-task
@@ -29,8 +29,8 @@ class DeterminismUnderLoadTest {
 
     @Test
     void seededRunsGiveIdenticalParametersUnderGcPressureAndStaleMemory() throws Exception {
-        writeImages(dir.resolve("first.csv"), 48, 1, false);
-        writeImages(dir.resolve("second.csv"), 48, 2, true);
+        TestData.halfBrightImages(dir.resolve("first.csv"), 48, 1, false);
+        TestData.halfBrightImages(dir.resolve("second.csv"), 48, 2, true);
         StringBuilder pixels = new StringBuilder();
         for (int p = 0; p < 784; p++) {
             pixels.append(p == 0 ? "" : ", ").append('p').append(p);
@@ -122,25 +122,5 @@ class DeterminismUnderLoadTest {
     private static String sha1(Path file) throws Exception {
         return HexFormat.of()
                 .formatHex(MessageDigest.getInstance("SHA-1").digest(Files.readAllBytes(file)));
-    }
-
-    /** Rows of 784 pixels whose bright half (left or top) decides the label. */
-    private static void writeImages(Path file, int rows, long seed, boolean byRows)
-            throws Exception {
-        Random r = new Random(seed);
-        StringBuilder b = new StringBuilder();
-        for (int p = 0; p < 784; p++) {
-            b.append('p').append(p).append(',');
-        }
-        b.append("label\n");
-        for (int i = 0; i < rows; i++) {
-            int label = r.nextInt(2);
-            for (int p = 0; p < 784; p++) {
-                boolean bright = (byRows ? p / 28 < 14 : p % 28 < 14) == (label == 1);
-                b.append(bright ? 0.8 + 0.2 * r.nextDouble() : 0.1 * r.nextDouble()).append(',');
-            }
-            b.append(label).append('\n');
-        }
-        Files.writeString(file, b);
     }
 }
